@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
+import { createModelsDomain, type ModelsService } from './models/index.js';
+
+/** What every resolver receives. Built per request: loaders never outlive one operation. */
+export interface Context {
+  readonly requestId: string;
+  readonly upstream: UpstreamSession;
+  readonly models: ModelsService;
+}
+
+export interface ContextOptions {
+  readonly client: UpstreamClient;
+  readonly concurrency: number;
+  readonly requestId?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Accepts a caller's x-request-id only if it is short and plain; otherwise makes one. */
+export const readRequestId = (header: unknown): string => (typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID());
+
+export function createContext(opts: ContextOptions): Context {
+  const requestId = opts.requestId ?? randomUUID();
+  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId });
+  return { requestId, upstream, models: createModelsDomain(upstream) };
+}

@@ -1,0 +1,21 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader over an upstream that has no batch read: each distinct key is one
+ * upstream call (their concurrency is capped by the request's upstream session), duplicate
+ * keys within the request are served from the loader's cache. The batch contract (same
+ * length, same order, an Error in the slot of a key that failed) is kept here, once.
+ */
+export function createKeyedLoader<K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>(
+    (keys) => Promise.all(keys.map((key) => load(key).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
+    options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {},
+  );
+}
+
+/** JSON with sorted keys: equal objects give equal cache keys whatever their key order. */
+export function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}

@@ -1,0 +1,81 @@
+import { ErrorCode, UpstreamError, type UpstreamInfo } from '../errors.js';
+
+/** Fields of an Alibaba Cloud error body, read as leniently as the official runtime reads them. */
+export interface UpstreamErrorBody {
+  code?: string | undefined;
+  message?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export function readErrorBody(text: string): UpstreamErrorBody {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (!body || typeof body !== 'object') return {};
+    const pick = (...keys: string[]) => {
+      for (const k of keys) if (typeof body[k] === 'string' && body[k] !== '') return body[k] as string;
+      return undefined;
+    };
+    return { code: pick('Code', 'code'), message: pick('Message', 'message'), requestId: pick('RequestId', 'requestId') };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Milliseconds the upstream asked us to wait: `x-acs-retry-after` is milliseconds (as
+ * Alibaba's runtime reads it); `Retry-After` is seconds or an HTTP date.
+ */
+export function readRetryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const acs = headers.get('x-acs-retry-after');
+  if (acs && /^\d+$/.test(acs.trim()) && Number(acs) > 0) return Number(acs);
+  const std = headers.get('retry-after');
+  if (!std) return undefined;
+  if (/^\d+$/.test(std.trim())) return Number(std) * 1000;
+  const date = Date.parse(std);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const CREDENTIAL_CODES = /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidApiKey|InvalidSecurityToken|Unauthorized|MissingAuthorization)/i;
+
+/** Keeps an upstream message to one short line; it is shown to clients only for 4xx answers. */
+const clip = (s: string | undefined) => (s ? s.replace(/\s+/g, ' ').slice(0, 300) : undefined);
+
+/**
+ * The one mapping from an upstream HTTP answer to our error vocabulary.
+ * Upstream bodies are never copied into errors; only Code, a clipped Message and RequestId.
+ */
+export function mapUpstreamError(
+  info: { product: UpstreamInfo['product']; action: string; status: number },
+  body: UpstreamErrorBody,
+  retryAfterMs: number | undefined,
+): UpstreamError {
+  const { product, action, status } = info;
+  const upstream: UpstreamInfo = { product, action, status, code: body.code, requestId: body.requestId };
+  const code = body.code ?? '';
+  const detail = clip(body.message);
+  const said = detail ? `: ${detail}` : '';
+
+  if (status === 429 || /^Throttling/i.test(code) || (retryAfterMs !== undefined && status < 500)) {
+    const wait = retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(retryAfterMs / 1000)} s`;
+    return new UpstreamError(ErrorCode.RATE_LIMITED, `${product} is throttling ${action}${wait}`, upstream, { retryAfterMs: retryAfterMs ?? 1000 });
+  }
+  if (status === 401 || CREDENTIAL_CODES.test(code)) {
+    return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${product} rejected the gateway's credentials for ${action} (${code || status}); an operator must fix the gateway configuration`, upstream);
+  }
+  if (status === 403) {
+    return new UpstreamError(ErrorCode.FORBIDDEN, `${product} does not allow the gateway's identity to call ${action} (${code || status})`, upstream);
+  }
+  if (status === 404 || /NotFound|NotExist/i.test(code)) {
+    return new UpstreamError(ErrorCode.NOT_FOUND, `${product} found no such resource for ${action}${said}`, upstream);
+  }
+  if (status >= 400 && status < 500) {
+    return new UpstreamError(ErrorCode.BAD_USER_INPUT, `${product} rejected ${action}${said}`, upstream);
+  }
+  if (status === 503) {
+    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `${product} is unavailable (HTTP 503) for ${action}`, upstream, { retryAfterMs });
+  }
+  if (status === 504) {
+    return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${product} timed out serving ${action} (HTTP 504)`, upstream);
+  }
+  return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${product} failed to serve ${action} (HTTP ${status})`, upstream);
+}

@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { ProductName } from './products.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * How a request body travels: `json` (application/json; charset=utf-8, the default for
+ * products with bodies), `form` (application/x-www-form-urlencoded, PaiStudio writes) or `none`.
+ */
+export type BodyType = 'json' | 'form' | 'none';
+
+/** One upstream API operation as the official SDK defines it (ROA style). */
+export interface OperationSpec<Res> {
+  readonly product: ProductName;
+  readonly action: string;
+  readonly method: HttpMethod;
+  /** Path template with `{Param}` placeholders, e.g. `/api/v1/models/{ModelId}`. */
+  readonly path: string;
+  readonly bodyType: BodyType;
+  /** zod schema of a successful response body. */
+  readonly response: z.ZodType<Res>;
+  /** Reads with no side effects; only these may ever be retried blindly. */
+  readonly idempotent: boolean;
+}
+
+export function defineOperation<Res>(
+  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent'> & { bodyType?: BodyType },
+): OperationSpec<Res> {
+  return {
+    ...spec,
+    bodyType: spec.bodyType ?? (spec.method === 'POST' || spec.method === 'PUT' ? 'json' : 'none'),
+    idempotent: spec.method === 'GET',
+  };
+}
+
+export type QueryValue = string | number | boolean | readonly unknown[] | Record<string, unknown> | undefined | null;
+
+/** What one call sends: path parameters, query parameters and body fields, by upstream name. */
+export interface CallInput {
+  readonly path?: Readonly<Record<string, string>>;
+  /** Query parameters by upstream name; undefined and null values are left out. */
+  readonly query?: object;
+  readonly body?: Readonly<Record<string, unknown>>;
+}
+
+export type ResponseOf<Op> = Op extends OperationSpec<infer R> ? R : never;

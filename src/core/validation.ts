@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { BadUserInputError } from './errors.js';
+
+function joinPath(root: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), root);
+}
+
+function at(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+function describeReceived(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    return value.length > 40 ? `${value.length} characters` : JSON.stringify(value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return undefined;
+}
+
+/**
+ * Validates GraphQL input with zod before any upstream call. A failure is a BAD_USER_INPUT
+ * error naming the first offending field (as the client wrote it, e.g. `input.labels[0].key`)
+ * and the rule it broke; `secretFields` are never echoed.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root: string, secretFields: readonly string[] = []): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = joinPath(root, issue.path);
+  const secret = issue.path.some((seg) => secretFields.includes(String(seg)));
+  throw new BadUserInputError(field, issue.message, secret ? undefined : describeReceived(at(value, issue.path)));
+}
+
+/** UTF-8 length, the unit PAI's byte limits use. */
+export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** A JSON object input (GraphQL `JSON` that must be an object, not an array or scalar). */
+export const jsonObjectInput = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });

@@ -1,0 +1,96 @@
+/**
+ * The emulator's in-memory state, kept in PAI's own field names. One store per emulator
+ * instance; `reset()` returns it to empty (the demo data is loaded on top).
+ */
+
+export interface StoredLabel {
+  Key: string;
+  Value: string;
+}
+
+export interface StoredVersion {
+  seq: number;
+  VersionName: string;
+  VersionDescription?: string;
+  Uri: string;
+  ApprovalStatus?: string;
+  FormatType?: string;
+  FrameworkType?: string;
+  SourceType: string;
+  SourceId?: string;
+  InferenceSpec?: Record<string, unknown>;
+  TrainingSpec?: Record<string, unknown>;
+  EvaluationSpec?: Record<string, unknown>;
+  CompressionSpec?: Record<string, unknown>;
+  DistillationSpec?: Record<string, unknown>;
+  Metrics?: Record<string, unknown>;
+  ExtraInfo?: Record<string, unknown>;
+  Options: string;
+  Labels: StoredLabel[];
+  OwnerId: string;
+  UserId: string;
+  GmtCreateTime: string;
+  GmtModifiedTime: string;
+}
+
+export interface StoredModel {
+  seq: number;
+  ModelId: string;
+  ModelName: string;
+  ModelDescription?: string;
+  ModelDoc?: string;
+  ModelType?: string;
+  Domain?: string;
+  Task?: string;
+  Origin?: string;
+  Provider?: string;
+  Accessibility: string;
+  WorkspaceId: string;
+  OwnerId: string;
+  UserId: string;
+  OrderNumber?: number;
+  ParameterSize?: number;
+  ExtraInfo?: Record<string, unknown>;
+  GmtCreateTime: string;
+  GmtModifiedTime: string;
+  GmtLatestVersionModifiedTime?: string;
+  Labels: StoredLabel[];
+  /** Collections the model is listed in (ListModels `Collections` filter). */
+  collections: string[];
+  versions: Map<string, StoredVersion>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** PAI's timestamp format: ISO 8601 UTC without milliseconds. */
+export const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export const DEMO_ACCOUNT = { OwnerId: '1557702098194904', UserId: '1557702098194904', WorkspaceId: '23456' } as const;
+
+export function createStore(clock: Clock = systemClock) {
+  let seq = 0;
+  let idCounter = 0;
+  const models = new Map<string, StoredModel>();
+  return {
+    models,
+    clock,
+    nextSeq: () => (seq += 1),
+    now: () => formatTime(clock.now()),
+    /** Ids shaped like PAI's (`model-` + 18 lower-case alphanumerics), unique per store. */
+    newId(prefix: string): string {
+      idCounter += 1;
+      const body = `${Date.now().toString(36)}${idCounter.toString(36)}${Math.random().toString(36).slice(2)}`.replace(/[^a-z0-9]/g, '');
+      return `${prefix}-${body.slice(-18).padStart(18, '0')}`;
+    },
+    reset() {
+      models.clear();
+      seq = 0;
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

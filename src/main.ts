@@ -1,0 +1,65 @@
+import { ConfigError, loadConfig, type UpstreamTarget } from './core/config.js';
+import { createLogger } from './core/logger.js';
+import { createUpstreamClient } from './core/upstream/client.js';
+import { PRODUCT_NAMES } from './core/upstream/products.js';
+import { createSigner } from './core/upstream/signer.js';
+import { Secret } from './core/secret.js';
+import { createEmulator, type Emulator } from './emulator/index.js';
+import { createServer } from './server.js';
+
+/** The only file with side effects: config -> (emulator) -> server -> listen -> drain on signals. */
+async function main() {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  let emulator: Emulator | undefined;
+  let target: UpstreamTarget;
+  if (config.target) {
+    target = config.target;
+    logger.info({ origins: target.origins, credentials: target.credentials.kind }, `upstream mode: calling PAI with ${target.credentials.kind} credentials`);
+  } else {
+    // Demo mode: a private key only this process knows, so the emulator still checks auth.
+    const demoKey = new Secret(`demo-${crypto.randomUUID()}`);
+    emulator = createEmulator({ apiKey: demoKey, demoData: config.emulator.demoData });
+    const url = await emulator.listen(config.emulator.port ?? 0, config.emulator.host);
+    target = { origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, url])) as UpstreamTarget['origins'], credentials: { kind: 'bearer', apiKey: demoKey } };
+    logger.warn(
+      { emulator: url, models: emulator.store.models.size },
+      `DEMO MODE: no PAI_ENDPOINT or PAI_REGION set, serving the built-in PAI emulator at ${url} with demo data. Nothing reaches Alibaba Cloud.`,
+    );
+  }
+
+  const upstream = createUpstreamClient({ origins: target.origins, signer: createSigner(target.credentials), timeoutMs: config.upstream.timeoutMs, logger });
+  const { app } = await createServer(config, { upstream, logger });
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(`pai-graph ready at http://${shown}:${config.port}/graphql${config.env === 'production' ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`pai-graph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

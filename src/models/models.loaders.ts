@@ -1,0 +1,83 @@
+import { createKeyedLoader, stableKey } from '../core/loaders.js';
+import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
+import { isUpstreamNotFound } from '../core/upstream/client.js';
+import type { ListModelsQuery, ListModelVersionsQuery, ModelsApi } from './models.api.js';
+import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
+
+/** Largest PageSize AIWorkSpace list calls accept. */
+const UPSTREAM_MAX_PAGE_SIZE = MAX_PAGE_SIZE;
+
+type ModelListKey = { query: Omit<ListModelsQuery, 'PageNumber' | 'PageSize'>; window: Window };
+type VersionListKey = { modelId: string; query: Omit<ListModelVersionsQuery, 'PageNumber' | 'PageSize'>; window: Window };
+type VersionKey = { modelId: string; name: string };
+
+const orNullIfMissing = async <T>(p: Promise<T>): Promise<T | null> => {
+  try {
+    return await p;
+  } catch (err) {
+    if (isUpstreamNotFound(err)) return null;
+    throw err;
+  }
+};
+
+export const versionKey = (modelId: string, name: string) => `${modelId}/${name}`;
+
+/**
+ * The model domain's per-request loaders. Lists prime the by-id loaders, so a model or
+ * version already seen in this operation is never fetched again.
+ */
+export function createModelLoaders(api: ModelsApi) {
+  const modelById = createKeyedLoader<string, ModelDTO | null>((id) => orNullIfMissing(api.getModel(id)));
+
+  const versionByKey = createKeyedLoader<VersionKey, ModelVersionRecord | null, string>(
+    async ({ modelId, name }) => {
+      const dto = await orNullIfMissing(api.getModelVersion(modelId, name));
+      return dto ? { ...dto, ModelId: modelId } : null;
+    },
+    { cacheKeyFn: (k) => versionKey(k.modelId, k.name) },
+  );
+
+  const primeModel = (m: ModelDTO) => {
+    modelById.prime(m.ModelId, m);
+    if (m.LatestVersion) versionByKey.prime({ modelId: m.ModelId, name: m.LatestVersion.VersionName }, { ...m.LatestVersion, ModelId: m.ModelId });
+  };
+
+  const modelList = createKeyedLoader<ModelListKey, Page<ModelDTO>, string>(
+    async ({ query, window }) => {
+      const page = await fetchWindow(window, UPSTREAM_MAX_PAGE_SIZE, async (PageNumber, PageSize) => {
+        const res = await api.listModels({ ...query, PageNumber, PageSize });
+        res.Models.forEach(primeModel);
+        return { items: res.Models, totalCount: res.TotalCount };
+      });
+      return page;
+    },
+    { cacheKeyFn: stableKey },
+  );
+
+  const versionList = createKeyedLoader<VersionListKey, Page<ModelVersionRecord>, string>(
+    ({ modelId, query, window }) =>
+      fetchWindow(window, UPSTREAM_MAX_PAGE_SIZE, async (PageNumber, PageSize) => {
+        const res = await api.listModelVersions(modelId, { ...query, PageNumber, PageSize });
+        const items = res.Versions.map((v) => ({ ...v, ModelId: modelId }));
+        for (const v of items) versionByKey.prime({ modelId, name: v.VersionName }, v);
+        return { items, totalCount: res.TotalCount };
+      }),
+    { cacheKeyFn: stableKey },
+  );
+
+  return {
+    modelById,
+    versionByKey,
+    modelList,
+    versionList,
+    /** After a write: everything this request read may be stale. */
+    clearAll() {
+      modelById.clearAll();
+      versionByKey.clearAll();
+      modelList.clearAll();
+      versionList.clearAll();
+    },
+  };
+}
+
+export type ModelLoaders = ReturnType<typeof createModelLoaders>;

@@ -1,0 +1,134 @@
+import { readWindow, toConnection } from '../core/pagination.js';
+import { parseInput } from '../core/validation.js';
+import type { ModelsApi } from './models.api.js';
+import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
+import {
+  AddModelLabelsInput,
+  AddModelVersionLabelsInput,
+  CreateModelInput,
+  CreateModelVersionInput,
+  DeleteModelInput,
+  DeleteModelVersionInput,
+  ModelFilterInput,
+  ModelVersionFilterInput,
+  OrderInput,
+  RemoveModelLabelsInput,
+  RemoveModelVersionLabelsInput,
+  UpdateModelInput,
+  UpdateModelVersionInput,
+} from './models.inputs.js';
+import { versionKey, type ModelLoaders } from './models.loaders.js';
+
+interface ListArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: unknown;
+  orderBy?: unknown;
+}
+
+/**
+ * What resolvers of the model domain call: reads go through the loaders, writes validate
+ * their input, make one upstream call and drop what this request had read, so a payload
+ * resolves the changed object afresh (and only if the client selected it).
+ */
+export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
+  const modelRef = (id: string) => ({ modelId: id });
+  const versionRef = (modelId: string, name: string) => ({ modelId, name });
+
+  return {
+    loaders,
+
+    model: (id: string): Promise<ModelDTO | null> => loaders.modelById.load(id),
+
+    async list(args: ListArgs) {
+      const window = readWindow(args);
+      const query = { ...parseInput(ModelFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') };
+      return toConnection(window, await loaders.modelList.load({ query, window }));
+    },
+
+    async versions(modelId: string, args: ListArgs) {
+      const window = readWindow(args);
+      const query = { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') };
+      return toConnection(window, await loaders.versionList.load({ modelId, query, window }));
+    },
+
+    version: (modelId: string, name: string): Promise<ModelVersionRecord | null> => loaders.versionByKey.load({ modelId, name }),
+
+    async createModel(input: unknown) {
+      const body = parseInput(CreateModelInput, input, 'input');
+      const { ModelId } = await api.createModel(body);
+      loaders.clearAll();
+      return modelRef(ModelId);
+    },
+
+    async updateModel(input: unknown) {
+      const { modelId, body } = parseInput(UpdateModelInput, input, 'input');
+      await api.updateModel(modelId, body);
+      loaders.clearAll();
+      return modelRef(modelId);
+    },
+
+    async deleteModel(input: unknown) {
+      const { id } = parseInput(DeleteModelInput, input, 'input');
+      await api.deleteModel(id);
+      loaders.clearAll();
+      return { deletedId: id };
+    },
+
+    async createModelVersion(input: unknown) {
+      const { modelId, body } = parseInput(CreateModelVersionInput, input, 'input');
+      const { VersionName } = await api.createModelVersion(modelId, body);
+      loaders.clearAll();
+      return versionRef(modelId, VersionName);
+    },
+
+    async updateModelVersion(input: unknown) {
+      const { modelId, name, body } = parseInput(UpdateModelVersionInput, input, 'input');
+      await api.updateModelVersion(modelId, name, body);
+      loaders.clearAll();
+      return versionRef(modelId, name);
+    },
+
+    async deleteModelVersion(input: unknown) {
+      const { modelId, name } = parseInput(DeleteModelVersionInput, input, 'input');
+      await api.deleteModelVersion(modelId, name);
+      loaders.clearAll();
+      return { deletedId: versionKey(modelId, name) };
+    },
+
+    async addModelLabels(input: unknown) {
+      const { modelId, labels } = parseInput(AddModelLabelsInput, input, 'input');
+      await api.createModelLabels(modelId, labels);
+      loaders.clearAll();
+      return modelRef(modelId);
+    },
+
+    async removeModelLabels(input: unknown) {
+      const { modelId, keys } = parseInput(RemoveModelLabelsInput, input, 'input');
+      await api.deleteModelLabels(modelId, keys);
+      loaders.clearAll();
+      return modelRef(modelId);
+    },
+
+    async addModelVersionLabels(input: unknown) {
+      const { modelId, name, labels } = parseInput(AddModelVersionLabelsInput, input, 'input');
+      await api.createModelVersionLabels(modelId, name, labels);
+      loaders.clearAll();
+      return versionRef(modelId, name);
+    },
+
+    async removeModelVersionLabels(input: unknown) {
+      const { modelId, name, keys } = parseInput(RemoveModelVersionLabelsInput, input, 'input');
+      await api.deleteModelVersionLabels(modelId, name, keys);
+      loaders.clearAll();
+      return versionRef(modelId, name);
+    },
+  };
+}
+
+export type ModelsService = ReturnType<typeof createModelsService>;
+
+/** What a model payload holds until its `model` field is asked for. */
+export type ModelRef = { modelId: string };
+/** What a model-version payload holds until its `modelVersion` field is asked for. */
+export type ModelVersionRef = { modelId: string; name: string };
