@@ -254,9 +254,10 @@ export type Model = {
   version: Maybe<ModelVersion>;
   /**
    * The model's versions (PAI `ListModelVersions`). One upstream call per model per page; for a
-   * list of models these calls run concurrently.
+   * list of models these calls run concurrently. `null` (with an error) only when PAI failed to
+   * list them, so one failing model does not take down a whole list.
    */
-  versions: ModelVersionConnection;
+  versions: Maybe<ModelVersionConnection>;
   /** The id of the workspace the model belongs to. */
   workspaceId: Maybe<Scalars['String']['output']>;
 };
@@ -318,7 +319,7 @@ export type ModelEdge = {
 
 /** Conditions on the model list. Text conditions are case-insensitive substring matches unless stated. */
 export type ModelFilter = {
-  /** Only models in all of these collections, e.g. `["AI4D", "QuickStart"]`. */
+  /** Only models in at least one of these collections, e.g. `["AI4D", "QuickStart"]`. */
   collections?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only models meeting all of these numeric or text conditions, e.g. `{column: "ParameterSize", operator: "LessThan", value: "3000"}`. */
   conditions?: InputMaybe<Array<ModelCondition>>;
@@ -978,7 +979,7 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<ModelVersionArgs, 'name'>>;
-  versions?: Resolver<ResolversTypes['ModelVersionConnection'], ParentType, ContextType, RequireFields<ModelVersionsArgs, 'first'>>;
+  versions?: Resolver<Maybe<ResolversTypes['ModelVersionConnection']>, ParentType, ContextType, RequireFields<ModelVersionsArgs, 'first'>>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 

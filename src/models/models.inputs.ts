@@ -16,6 +16,8 @@ const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? und
 
 const id = (what: string) => z.string().trim().min(1, `must be a non-empty ${what} id`);
 
+export const modelId = id('model');
+
 export const modelName = z
   .string()
   .refine((s) => s.trim().length > 0, 'must not be empty or blank')

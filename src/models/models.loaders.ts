@@ -27,8 +27,6 @@ export const versionKey = (modelId: string, name: string) => `${modelId}/${name}
  * version already seen in this operation is never fetched again.
  */
 export function createModelLoaders(api: ModelsApi) {
-  const modelById = createKeyedLoader<string, ModelDTO | null>((id) => orNullIfMissing(api.getModel(id)));
-
   const versionByKey = createKeyedLoader<VersionKey, ModelVersionRecord | null, string>(
     async ({ modelId, name }) => {
       const dto = await orNullIfMissing(api.getModelVersion(modelId, name));
@@ -37,9 +35,19 @@ export function createModelLoaders(api: ModelsApi) {
     { cacheKeyFn: (k) => versionKey(k.modelId, k.name) },
   );
 
+  const primeLatestVersion = (m: ModelDTO) => {
+    if (m.LatestVersion) versionByKey.prime({ modelId: m.ModelId, name: m.LatestVersion.VersionName }, { ...m.LatestVersion, ModelId: m.ModelId });
+  };
+
+  const modelById = createKeyedLoader<string, ModelDTO | null>(async (id) => {
+    const model = await orNullIfMissing(api.getModel(id));
+    if (model) primeLatestVersion(model);
+    return model;
+  });
+
   const primeModel = (m: ModelDTO) => {
     modelById.prime(m.ModelId, m);
-    if (m.LatestVersion) versionByKey.prime({ modelId: m.ModelId, name: m.LatestVersion.VersionName }, { ...m.LatestVersion, ModelId: m.ModelId });
+    primeLatestVersion(m);
   };
 
   const modelList = createKeyedLoader<ModelListKey, Page<ModelDTO>, string>(

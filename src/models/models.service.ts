@@ -16,6 +16,8 @@ import {
   RemoveModelVersionLabelsInput,
   UpdateModelInput,
   UpdateModelVersionInput,
+  modelId,
+  versionName,
 } from './models.inputs.js';
 import { versionKey, type ModelLoaders } from './models.loaders.js';
 
@@ -38,7 +40,7 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
   return {
     loaders,
 
-    model: (id: string): Promise<ModelDTO | null> => loaders.modelById.load(id),
+    model: (id: string): Promise<ModelDTO | null> => loaders.modelById.load(parseInput(modelId, id, 'id')),
 
     async list(args: ListArgs) {
       const window = readWindow(args);
@@ -52,7 +54,8 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
       return toConnection(window, await loaders.versionList.load({ modelId, query, window }));
     },
 
-    version: (modelId: string, name: string): Promise<ModelVersionRecord | null> => loaders.versionByKey.load({ modelId, name }),
+    version: (modelId: string, name: string): Promise<ModelVersionRecord | null> =>
+      loaders.versionByKey.load({ modelId, name: parseInput(versionName, name, 'name') }),
 
     async createModel(input: unknown) {
       const body = parseInput(CreateModelInput, input, 'input');

@@ -1,0 +1,87 @@
+import type { Writable } from 'node:stream';
+import { createLogger } from '../../src/core/logger.js';
+import { Secret } from '../../src/core/secret.js';
+import { createUpstreamClient } from '../../src/core/upstream/client.js';
+import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
+import { createBearerSigner } from '../../src/core/upstream/signer.js';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { createServer } from '../../src/server.js';
+
+/** The API key the test emulator requires; tests assert it never leaks. */
+export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+export interface GraphQLResult {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Record<string, any> | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  };
+  text: string;
+}
+
+export interface Harness {
+  emulator: Emulator;
+  url: string;
+  logs: string[];
+  /** Every response body the gateway sent to these tests. */
+  responses: string[];
+  /** POSTs a GraphQL operation to the gateway over HTTP. */
+  gql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult>;
+  /** Upstream actions called since the last `resetCalls()`, in order. */
+  actions(): string[];
+  resetCalls(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A real gateway on an ephemeral port over a real emulator, both in process. Logs are
+ * captured line by line so tests can search them for secrets.
+ */
+export async function startHarness(opts: { demoData?: boolean; timeoutMs?: number; concurrency?: number; apiKey?: string } = {}): Promise<Harness> {
+  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), demoData: opts.demoData ?? true });
+  const emulatorUrl = await emulator.listen();
+  const logs: string[] = [];
+  const responses: string[] = [];
+  const destination = { write: (line: string) => void logs.push(line) } as unknown as Writable;
+  const logger = createLogger({ level: 'debug', destination });
+  const origins = Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>;
+  const upstream = createUpstreamClient({
+    origins,
+    signer: createBearerSigner({ kind: 'bearer', apiKey: new Secret(opts.apiKey ?? TEST_API_KEY) }),
+    timeoutMs: opts.timeoutMs ?? 5000,
+    logger,
+  });
+  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8 } }, { upstream, logger });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+
+  return {
+    emulator,
+    url,
+    logs,
+    responses,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      responses.push(text);
+      return { status: res.status, headers: res.headers, body: JSON.parse(text) as GraphQLResult['body'], text };
+    },
+    actions: () => emulator.calls.map((c) => c.action),
+    resetCalls: () => {
+      emulator.calls.length = 0;
+    },
+    async close() {
+      await app.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** The first error's code, for compact assertions. */
+export const codeOf = (r: GraphQLResult) => r.body.errors?.[0]?.extensions?.code;
