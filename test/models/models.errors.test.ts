@@ -84,6 +84,12 @@ describe('upstream faults become typed GraphQL errors', () => {
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', upstream: { product: 'AIWorkSpace', action: 'GetModel' } });
   });
 
+  it('an upstream slower than the timeout is UPSTREAM_TIMEOUT', async () => {
+    h.emulator.faults.add({ action: 'GetModel', latencyMs: 3000, times: 1 });
+    const r = await h.gql(`{ model(id: "model-slow") { id } }`);
+    expect(codeOf(r)).toBe('UPSTREAM_TIMEOUT');
+  });
+
   it('a dropped connection is UPSTREAM_UNAVAILABLE', async () => {
     h.emulator.faults.add({ action: 'GetModel', reset: true, times: 1 });
     const r = await h.gql(`{ model(id: "model-reset") { id } }`);

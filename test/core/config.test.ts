@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../src/core/config.js';
+import { resolveOrigins } from '../../src/core/upstream/products.js';
+
+const KEY = 'sk-config-test-0123456789abcdef';
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('runs in demo mode with defaults when no upstream is configured', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: 'development', port: 4000, host: '0.0.0.0', target: undefined, upstream: { timeoutMs: 10000, concurrency: 8 } });
+    expect(config.emulator).toMatchObject({ host: '127.0.0.1', port: undefined, demoData: true });
+  });
+
+  it('targets one origin for every product with PAI_ENDPOINT and a bearer key', () => {
+    const config = loadConfig({ PAI_ENDPOINT: 'http://127.0.0.1:4010/', DASHSCOPE_API_KEY: KEY, PORT: '8080' });
+    expect(config.port).toBe(8080);
+    expect(config.target!.origins).toEqual({ AIWorkSpace: 'http://127.0.0.1:4010', PaiStudio: 'http://127.0.0.1:4010', 'pai-dlc': 'http://127.0.0.1:4010', PaiLLMTrace: 'http://127.0.0.1:4010' });
+    expect(config.target!.credentials.kind).toBe('bearer');
+    expect(config.target!.credentials.apiKey.reveal()).toBe(KEY);
+  });
+
+  it('resolves the real per-product hosts from PAI_REGION, including the exceptions', () => {
+    expect(loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY }).target!.origins).toEqual({
+      AIWorkSpace: 'https://aiworkspace.cn-hangzhou.aliyuncs.com',
+      PaiStudio: 'https://pai.cn-hangzhou.data.aliyun.com',
+      'pai-dlc': 'https://pai-dlc.cn-hangzhou.aliyuncs.com',
+      PaiLLMTrace: 'https://paillmtrace.aliyuncs.com',
+    });
+    expect(resolveOrigins({ region: 'ap-southeast-1' })).toMatchObject({ PaiStudio: 'https://pai.ap-southeast-1.aliyuncs.com', AIWorkSpace: 'https://aiworkspace.ap-southeast-1.aliyuncs.com' });
+    expect(resolveOrigins({ region: 'ap-southeast-5' }).AIWorkSpace).toBe('https://aiworkspace-vpc.ap-southeast-5.aliyuncs.com');
+    expect(resolveOrigins({ region: 'cn-qingdao' }).AIWorkSpace).toBe('https://aiworkspace.aliyuncs.com');
+    expect(resolveOrigins({ region: 'cn-chengdu' })['pai-dlc']).toBe('https://pai-dlc.aliyuncs.com');
+  });
+
+  it('lets a per-product endpoint override PAI_ENDPOINT and PAI_REGION', () => {
+    const config = loadConfig({ PAI_REGION: 'cn-shanghai', PAI_DLC_ENDPOINT: 'http://localhost:9000', DASHSCOPE_API_KEY: KEY });
+    expect(config.target!.origins['pai-dlc']).toBe('http://localhost:9000');
+    expect(config.target!.origins.AIWorkSpace).toBe('https://aiworkspace.cn-shanghai.aliyuncs.com');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer between 0 and 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be an integer between 0 and 65535 (got "70000")'],
+    [{ PAI_ENDPOINT: 'ftp://x', DASHSCOPE_API_KEY: KEY }, 'PAI_ENDPOINT must be an http(s) origin'],
+    [{ PAI_ENDPOINT: 'https://pai.example.com/api', DASHSCOPE_API_KEY: KEY }, 'PAI_ENDPOINT must be an http(s) origin'],
+    [{ PAI_REGION: 'Hangzhou', DASHSCOPE_API_KEY: KEY }, 'PAI_REGION must be an Alibaba Cloud region id'],
+    [{ PAI_REGION: 'cn-hangzhou' }, 'DASHSCOPE_API_KEY is required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be development, production or test'],
+    [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer between 100 and 120000'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
+  ])('stops on %j with one line naming the variable and the rule', (env, expected) => {
+    const message = errorOf(env as Record<string, string>);
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a secret value, even when it is invalid', () => {
+    const secret = 'sk-has space-9876543210';
+    const message = errorOf({ DASHSCOPE_API_KEY: secret, PAI_REGION: 'cn-hangzhou' });
+    expect(message).toBe('Invalid configuration: DASHSCOPE_API_KEY must not contain whitespace');
+    expect(message).not.toContain('9876543210');
+  });
+
+  it('keeps the API key out of JSON, string and inspect forms of the config', async () => {
+    const config = loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY });
+    const { inspect } = await import('node:util');
+    expect(JSON.stringify(config)).not.toContain(KEY);
+    expect(inspect(config, { depth: 10 })).not.toContain(KEY);
+    expect(`${config.target!.credentials.apiKey}`).toBe('[redacted]');
+  });
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GraphQLError } from 'graphql';
+import { BadUserInputError } from '../src/core/errors.js';
+import { createFormatError } from '../src/core/format-error.js';
+import { createLogger } from '../src/core/logger.js';
+import { startHarness, type Harness } from './helpers/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe('the gateway server', () => {
+  it('serves Apollo Sandbox to a browser at /graphql, with an initial operation', async () => {
+    const res = await fetch(h.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('ModelList');
+    expect(h.emulator.calls).toHaveLength(0);
+  });
+
+  it('answers /healthz without an upstream call', async () => {
+    const res = await fetch(h.url.replace('/graphql', '/healthz'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(h.emulator.calls).toHaveLength(0);
+  });
+
+  it('echoes a caller’s x-request-id and passes it to the upstream', async () => {
+    h.resetCalls();
+    const r = await h.gql(`{ models(first: 1) { totalCount } }`, undefined, { 'x-request-id': 'req-abc-123' });
+    expect(r.headers.get('x-request-id')).toBe('req-abc-123');
+    expect(h.emulator.calls[0]!.headers['x-request-id']).toBe('req-abc-123');
+    const generated = await h.gql(`{ models(first: 1) { totalCount } }`, undefined, { 'x-request-id': 'bad id with spaces' });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects a syntax error with 400 and no upstream call', async () => {
+    h.resetCalls();
+    const r = await h.gql(`{ models(first: 1) { totalCount }`);
+    expect(r.status).toBe(400);
+    expect(r.body.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(h.emulator.calls).toHaveLength(0);
+  });
+
+  it('blocks a simple cross-site GET without a preflight header (CSRF prevention)', async () => {
+    const res = await fetch(`${h.url}?query=${encodeURIComponent('{ models { totalCount } }')}`);
+    expect(res.status).toBe(400);
+  });
+
+  it('rejects a body over 1 MB with 413 and no upstream call', async () => {
+    h.resetCalls();
+    const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ models { totalCount } }`, pad: 'x'.repeat(1024 * 1024) }) });
+    expect(res.status).toBe(413);
+    expect(h.emulator.calls).toHaveLength(0);
+  });
+});
+
+describe('error formatting', () => {
+  const logs: string[] = [];
+  const format = createFormatError(createLogger({ level: 'error', destination: { write: (l: string) => void logs.push(l) } as never }));
+
+  it('masks an unexpected resolver error and logs the original', () => {
+    const original = new Error('connect ECONNREFUSED 10.0.0.1:5432 password=hunter2');
+    const located = new GraphQLError(original.message, { path: ['models'], originalError: original });
+    const shown = format({ message: original.message, path: ['models'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, located);
+    expect(shown).toEqual({ message: 'Unexpected error.', path: ['models'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logs.join('')).toContain('ECONNREFUSED');
+  });
+
+  it('shows our own errors as they are, without a stack trace', () => {
+    const error = new BadUserInputError('input.name', 'must be 1 to 127 characters');
+    const located = new GraphQLError(error.message, { path: ['createModel'], originalError: error });
+    const shown = format({ message: error.message, path: ['createModel'], extensions: { ...error.extensions, stacktrace: ['at y'] } }, located);
+    expect(shown).toEqual({ message: 'input.name: must be 1 to 127 characters', path: ['createModel'], extensions: { code: 'BAD_USER_INPUT', field: 'input.name', rule: 'must be 1 to 127 characters' } });
+  });
+});
