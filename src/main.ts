@@ -41,8 +41,10 @@ async function main() {
   const upstream = createUpstreamClient({ origins: target.origins, signer: createSigner(target.credentials), timeoutMs: config.upstream.timeoutMs, logger });
   const { app } = await createServer(config, { upstream, logger });
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info(`pai-graph ready at http://${shown}:${config.port}/graphql${config.env === 'production' ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
+  logger.info(`pai-graph ready at http://${shown}:${port}/graphql${config.env === 'production' ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildForm, buildPath, buildQuery, encodePathParam, percentEncode } from '../../src/core/upstream/encoding.js';
+import { readRetryAfterMs } from '../../src/core/upstream/errors.js';
+
+describe('upstream request encoding', () => {
+  it('percent-encodes path parameters as the official SDK does', () => {
+    expect(encodePathParam('model-abc')).toBe('model-abc');
+    expect(encodePathParam('a b*c~d')).toBe('a%20b%2Ac~d');
+    expect(encodePathParam('情感')).toBe('%E6%83%85%E6%84%9F');
+    expect(buildPath('/api/v1/models/{ModelId}/versions/{VersionName}', { ModelId: 'model-1', VersionName: '2.3.4_beta' })).toBe('/api/v1/models/model-1/versions/2.3.4_beta');
+    expect(() => buildPath('/api/v1/models/{ModelId}', {})).toThrow('missing path parameter ModelId');
+  });
+
+  it('RFC 3986-encodes query values, serialises arrays as one JSON value and drops unset ones', () => {
+    expect(percentEncode("a!'()*b")).toBe('a%21%27%28%29%2Ab');
+    expect(buildQuery({ ModelName: '情感分析', PageSize: 10, Empty: undefined, Null: null, Tag: [{ Key: 'k', Value: 'v w' }] })).toBe(
+      'ModelName=%E6%83%85%E6%84%9F%E5%88%86%E6%9E%90&PageSize=10&Tag=%5B%7B%22Key%22%3A%22k%22%2C%22Value%22%3A%22v%20w%22%7D%5D',
+    );
+  });
+
+  it('writes form bodies like Node querystring, objects as JSON strings', () => {
+    expect(buildForm({ AlgorithmName: 'llm train', AlgorithmSpec: { Image: 'img:1' }, Skip: undefined })).toBe('AlgorithmName=llm%20train&AlgorithmSpec=%7B%22Image%22%3A%22img%3A1%22%7D');
+  });
+
+  it('reads x-acs-retry-after as milliseconds and Retry-After as seconds or a date', () => {
+    expect(readRetryAfterMs(new Headers({ 'x-acs-retry-after': '1500' }))).toBe(1500);
+    expect(readRetryAfterMs(new Headers({ 'retry-after': '3' }))).toBe(3000);
+    expect(readRetryAfterMs(new Headers({ 'retry-after': new Date(10_000).toUTCString() }), 4_000)).toBe(6000);
+    expect(readRetryAfterMs(new Headers({ 'x-acs-retry-after': 'soon' }))).toBeUndefined();
+    expect(readRetryAfterMs(new Headers())).toBeUndefined();
+  });
+});
