@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Secret } from '../src/core/secret.js';
+import { createEmulator } from '../src/emulator/index.js';
 
 /**
  * The newcomer's path: start the gateway the way `npm start` does (from source, so the test
@@ -10,26 +12,34 @@ let child: ChildProcess;
 let url: string;
 const output: string[] = [];
 
-beforeAll(async () => {
+/** Starts src/main.ts with a clean environment plus `extra`; resolves with the GraphQL URL it prints. */
+function startGateway(extra: Record<string, string>, out: string[]): { process: ChildProcess; url: Promise<string> } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAI_') && !k.startsWith('DASHSCOPE') && !k.startsWith('EMULATOR_')));
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info' },
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output.join('')}`)), 30_000);
+  const started = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out.join('')}`)), 30_000);
     const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /pai-graph ready at (http:\/\/\S+\/graphql)/.exec(output.join(''));
+      out.push(chunk.toString());
+      const match = /pai-graph ready at (http:\/\/\S+\/graphql)/.exec(out.join(''));
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output.join('')}`)));
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${out.join('')}`)));
   });
+  return { process: proc, url: started };
+}
+
+beforeAll(async () => {
+  const gateway = startGateway({}, output);
+  child = gateway.process;
+  url = await gateway.url;
 }, 40_000);
 
 afterAll(() => {
@@ -66,4 +76,37 @@ describe('npm start with no upstream configured', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+});
+
+describe('npm start with PAI_ENDPOINT and DASHSCOPE_API_KEY', () => {
+  it('calls that upstream with the Bearer key and x-acs headers, and never logs the key', async () => {
+    const key = 'sk-main-test-aabbccddeeff00112233';
+    const emulator = createEmulator({ apiKey: new Secret(key) });
+    const emulatorUrl = await emulator.listen();
+    const out: string[] = [];
+    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: key, LOG_LEVEL: 'debug' }, out);
+    try {
+      const gatewayUrl = await gateway.url;
+      const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 2) { totalCount nodes { id } } }' }) });
+      const body = (await res.json()) as { data: { models: { nodes: unknown[] } } };
+      expect(body.data.models.nodes).toHaveLength(2);
+      expect(emulator.calls.map((c) => [c.action, c.headers.authorization, c.headers['x-acs-action'], c.headers['x-acs-version']])).toEqual([
+        ['ListModels', `Bearer ${key}`, 'ListModels', '2021-02-04'],
+      ]);
+      const log = out.join('');
+      expect(log).toContain('upstream mode: calling PAI with bearer credentials');
+      expect(log).not.toContain('DEMO MODE');
+      expect(log).not.toContain(key);
+    } finally {
+      gateway.process.kill('SIGTERM');
+      await emulator.close();
+    }
+  }, 40_000);
+
+  it('refuses to start on a bad variable with one line naming it', async () => {
+    const out: string[] = [];
+    const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' }, out);
+    await expect(gateway.url).rejects.toThrow(/exited with 1/);
+    expect(out.join('').trim()).toBe('Invalid configuration: DASHSCOPE_API_KEY is required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set');
+  }, 40_000);
 });
