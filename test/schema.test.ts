@@ -19,7 +19,7 @@ function undescribed(schema: GraphQLSchema): string[] {
     } else if (isEnumType(type)) {
       for (const value of type.getValues()) if (!has(value.description)) missing.push(`${type.name}.${value.name}`);
     } else if (!isScalarType(type) && !isUnionType(type)) {
-      missing.push(`${type.name} (unknown kind)`);
+      missing.push(`${String(type)} (unknown kind)`);
     }
   }
   return missing;
