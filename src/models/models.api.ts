@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { UpstreamSession } from '../core/upstream/client.js';
 import { defineOperation } from '../core/upstream/operation.js';
 import {
@@ -12,7 +13,7 @@ import {
 } from './models.dto.js';
 
 /** AIWorkSpace 2021-02-04 model registry operations, as the official SDK sends them. */
-const op = <R>(action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, response: import('zod').ZodType<R>) =>
+const op = <R>(action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, response: ZodType<R>) =>
   defineOperation({ product: 'AIWorkSpace', action, method, path, response });
 
 const MODELS = '/api/v1/models';

@@ -110,6 +110,21 @@ const modelFields = {
   parameterSize: opt(nonNegativeInt('must be an integer of at least 0')),
 };
 
+/** The model fields create and update share, by their upstream names. */
+const modelFieldsToUpstream = (v: { name?: string | undefined } & z.output<z.ZodObject<typeof modelFields>>) => ({
+  ModelName: v.name,
+  ModelDescription: v.description,
+  Accessibility: v.accessibility,
+  Origin: v.origin,
+  Domain: v.domain,
+  Task: v.task,
+  ModelDoc: v.doc,
+  OrderNumber: v.orderNumber,
+  ModelType: v.modelType,
+  ExtraInfo: v.extraInfo,
+  ParameterSize: v.parameterSize,
+});
+
 export const CreateModelInput = z
   .object({
     name: modelName,
@@ -118,43 +133,11 @@ export const CreateModelInput = z
     tags: opt(labels),
     labels: opt(labels),
   })
-  .transform((v) =>
-    compact({
-      ModelName: v.name,
-      ModelDescription: v.description,
-      WorkspaceId: v.workspaceId,
-      Accessibility: v.accessibility,
-      Origin: v.origin,
-      Domain: v.domain,
-      Task: v.task,
-      ModelDoc: v.doc,
-      OrderNumber: v.orderNumber,
-      ModelType: v.modelType,
-      ExtraInfo: v.extraInfo,
-      ParameterSize: v.parameterSize,
-      Tag: v.tags,
-      Labels: v.labels,
-    }),
-  );
+  .transform((v) => compact({ ...modelFieldsToUpstream(v), WorkspaceId: v.workspaceId, Tag: v.tags, Labels: v.labels }));
 
 export const UpdateModelInput = z
   .object({ id: id('model'), name: opt(modelName), ...modelFields })
-  .transform(({ id: modelId, ...v }) => ({
-    modelId,
-    body: compact({
-      ModelName: v.name,
-      ModelDescription: v.description,
-      Accessibility: v.accessibility,
-      Origin: v.origin,
-      Domain: v.domain,
-      Task: v.task,
-      ModelDoc: v.doc,
-      OrderNumber: v.orderNumber,
-      ModelType: v.modelType,
-      ExtraInfo: v.extraInfo,
-      ParameterSize: v.parameterSize,
-    }),
-  }));
+  .transform(({ id: modelId, ...v }) => ({ modelId, body: compact(modelFieldsToUpstream(v)) }));
 
 export const DeleteModelInput = z.object({ id: id('model') });
 
