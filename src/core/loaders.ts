@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { ErrorCode, GatewayError } from './errors.js';
 
 /**
  * A per-request loader over an upstream that has no batch read: each distinct key is one
@@ -18,4 +19,14 @@ export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
+}
+
+/** A read whose NOT_FOUND answer means "no such object": resolves to null instead. */
+export async function orNullIfMissing<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === ErrorCode.NOT_FOUND) return null;
+    throw err;
+  }
 }

@@ -50,7 +50,7 @@ export function readWindow(args: { first?: number | null; after?: string | null 
 
 export interface PagePlan {
   readonly pageSize: number;
-  /** 1-based page numbers to fetch, in order (one, or two when no single page fits). */
+  /** 1-based page numbers to fetch, in order (one whenever a single page fits the window). */
   readonly pages: readonly number[];
 }
 
@@ -63,8 +63,12 @@ export function planPages(window: Window, maxPageSize: number): PagePlan {
   for (let size = count; size <= maxPageSize; size += 1) {
     if (Math.floor(start / size) === Math.floor(last / size)) return { pageSize: size, pages: [Math.floor(start / size) + 1] };
   }
-  const first = Math.floor(start / count) + 1;
-  return { pageSize: count, pages: [first, first + 1] };
+  // No single page fits: consecutive pages of one size (two when the window fits a page, more
+  // when the upstream's pages are smaller than the window).
+  const size = Math.min(count, maxPageSize);
+  const pages: number[] = [];
+  for (let p = Math.floor(start / size) + 1; p <= Math.floor(last / size) + 1; p += 1) pages.push(p);
+  return { pageSize: size, pages };
 }
 
 export interface Page<T> {
@@ -72,7 +76,7 @@ export interface Page<T> {
   readonly totalCount: number;
 }
 
-/** Fetches exactly the items of `window`, calling `fetchPage` once, or twice at most. */
+/** Fetches exactly the items of `window`, page by page, stopping at the end of the list. */
 export async function fetchWindow<T>(window: Window, maxPageSize: number, fetchPage: (pageNumber: number, pageSize: number) => Promise<Page<T>>): Promise<Page<T>> {
   const plan = planPages(window, maxPageSize);
   const items: T[] = [];

@@ -42,3 +42,17 @@ export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** A JSON object input (GraphQL `JSON` that must be an object, not an array or scalar). */
 export const jsonObjectInput = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+
+/** An optional GraphQL input field: absent and null both read as undefined. */
+export const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
+
+/** A GraphQL enum argument, which arrives as the upstream string (see the domains' *.enums.ts). */
+export const oneOf = <E extends Record<string, string>>(e: E, name: string) =>
+  z.enum(Object.values(e) as [string, ...string[]], { error: `must be a ${name} value` });
+
+/** Drops undefined fields so an upstream request holds only what the client set. */
+export const compact = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** A non-empty id of the named kind of object. */
+export const idOf = (what: string) => z.string().trim().min(1, `must be a non-empty ${what} id`);

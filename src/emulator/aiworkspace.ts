@@ -1,4 +1,5 @@
 import { badRequest, notFound, type EmuRequest, type Route } from './http.js';
+import { bodyOf, contains, invalid, optEnum, optInt, optObject, optString, pageOf, parseJsonQuery } from './params.js';
 import { DEMO_ACCOUNT, type Store, type StoredLabel, type StoredModel, type StoredVersion } from './store.js';
 
 /**
@@ -19,43 +20,6 @@ const VERSION_NAME = /^\d+\.\d+\.\d+(_\w+)?$/;
 const SOURCE_ID = /^region=[^,=]+,workspaceId=[^,=]+,kind=(PipelineRun|ServiceJob),id=[^,=]+$/;
 const MAX_METRICS_BYTES = 8192;
 const MAX_PAGE_SIZE = 100;
-
-type Body = Record<string, unknown>;
-
-const invalid = (param: string, rule: string) => badRequest(`InvalidParameter.${param}`, `The parameter ${param} is invalid: ${rule}.`);
-
-function bodyOf(req: EmuRequest): Body {
-  if (req.body === undefined) return {};
-  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw badRequest('InvalidParameter', 'The request body must be a JSON object.');
-  return req.body as Body;
-}
-
-function optString(body: Body, name: string): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalid(name, 'must be a string');
-  return v;
-}
-
-function optEnum(body: Body, name: string, values: string[]): string | undefined {
-  const v = optString(body, name);
-  if (v !== undefined && !values.includes(v)) throw invalid(name, `must be one of ${values.join(', ')}`);
-  return v;
-}
-
-function optInt(body: Body, name: string): number | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw invalid(name, 'must be an integer');
-  return v;
-}
-
-function optObject(body: Body, name: string): Record<string, unknown> | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalid(name, 'must be a JSON object');
-  return v as Record<string, unknown>;
-}
 
 function modelName(v: string | undefined, required: boolean): string | undefined {
   if (v === undefined) {
@@ -109,15 +73,6 @@ function checkSource(sourceType: string, sourceId: string | undefined) {
   }
 }
 
-function pageOf<T>(req: EmuRequest, items: T[]): T[] {
-  const { PageNumber = '1', PageSize = '10' } = req.query;
-  if (!/^\d+$/.test(PageNumber) || Number(PageNumber) < 1) throw invalid('PageNumber', 'must be an integer of at least 1');
-  if (!/^\d+$/.test(PageSize) || Number(PageSize) < 1 || Number(PageSize) > MAX_PAGE_SIZE) throw invalid('PageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
-  const size = Number(PageSize);
-  const start = (Number(PageNumber) - 1) * size;
-  return items.slice(start, start + size);
-}
-
 function sortBySeq<T extends { seq: number }>(req: EmuRequest, items: T[], created: (t: T) => string): T[] {
   const { SortBy = 'GmtCreateTime', Order = 'ASC' } = req.query;
   if (SortBy !== 'GmtCreateTime') throw invalid('SortBy', 'only GmtCreateTime is supported');
@@ -127,20 +82,7 @@ function sortBySeq<T extends { seq: number }>(req: EmuRequest, items: T[], creat
   return [...items].sort((a, b) => dir * (created(a).localeCompare(created(b)) || a.seq - b.seq));
 }
 
-const contains = (haystack: string | undefined, needle: string) => (haystack ?? '').toLowerCase().includes(needle.toLowerCase());
 const labelMatches = (ls: StoredLabel[], needle: string) => ls.some((l) => contains(l.Key, needle) || contains(l.Value, needle));
-
-function parseJsonQuery<T>(req: EmuRequest, name: string): T[] | undefined {
-  const raw = req.query[name];
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    const v = JSON.parse(raw) as unknown;
-    if (!Array.isArray(v)) throw new Error('not an array');
-    return v as T[];
-  } catch {
-    throw invalid(name, 'must be a JSON array');
-  }
-}
 
 const NUMERIC_COLUMNS: Record<string, (m: StoredModel) => number | undefined> = {
   ParameterSize: (m) => m.ParameterSize,
@@ -282,7 +224,7 @@ export function aiWorkSpaceRoutes(store: Store): Route[] {
           (!conditions || conditions(m)),
       );
       const sorted = sortBySeq(req, matches, (m) => m.GmtCreateTime);
-      return { body: { Models: pageOf(req, sorted).map(modelView), TotalCount: sorted.length, RequestId: req.requestId } };
+      return { body: { Models: pageOf(req, sorted, MAX_PAGE_SIZE).map(modelView), TotalCount: sorted.length, RequestId: req.requestId } };
     }),
 
     route('UpdateModel', 'PUT', '/api/v1/models/{ModelId}', (req) => {
@@ -370,7 +312,7 @@ export function aiWorkSpaceRoutes(store: Store): Route[] {
           (!q.Label || labelMatches(v.Labels, q.Label)),
       );
       const sorted = sortBySeq(req, matches, (v) => v.GmtCreateTime);
-      return { body: { Versions: pageOf(req, sorted).map(versionView), TotalCount: sorted.length, RequestId: req.requestId } };
+      return { body: { Versions: pageOf(req, sorted, MAX_PAGE_SIZE).map(versionView), TotalCount: sorted.length, RequestId: req.requestId } };
     }),
 
     route('UpdateModelVersion', 'PUT', '/api/v1/models/{ModelId}/versions/{VersionName}', (req) => {

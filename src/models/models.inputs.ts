@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteLength, jsonObjectInput } from '../core/validation.js';
+import { byteLength, compact, idOf, jsonObjectInput, oneOf, opt } from '../core/validation.js';
 import { Accessibility, ModelApprovalStatus, ModelFormatType, ModelFrameworkType, ModelSourceType } from './models.enums.js';
 
 /**
@@ -12,9 +12,7 @@ const MAX_METRICS_BYTES = 8192;
 export const VERSION_NAME = /^\d+\.\d+\.\d+(_\w+)?$/;
 const SOURCE_ID = /^region=[^,=]+,workspaceId=[^,=]+,kind=(PipelineRun|ServiceJob),id=[^,=]+$/;
 
-const opt = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? undefined);
-
-const id = (what: string) => z.string().trim().min(1, `must be a non-empty ${what} id`);
+const id = idOf;
 
 export const modelId = id('model');
 
@@ -48,8 +46,6 @@ const labelKeys = z
   .min(1, 'must hold at least one key')
   .transform((ks) => [...new Set(ks)]);
 
-const oneOf = <E extends Record<string, string>>(e: E, name: string) =>
-  z.enum(Object.values(e) as [string, ...string[]], { error: `must be a ${name} value` });
 
 const metrics = jsonObjectInput.refine((m) => byteLength(JSON.stringify(m)) <= MAX_METRICS_BYTES, `must be at most ${MAX_METRICS_BYTES} bytes when serialised as JSON`);
 
@@ -93,9 +89,6 @@ const specsToUpstream = (v: z.output<z.ZodObject<typeof versionSpecs>>) => ({
   ExtraInfo: v.extraInfo,
 });
 
-/** Drops undefined fields so the upstream body holds only what the client set. */
-const compact = <T extends Record<string, unknown>>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const modelFields = {
   description: opt(z.string()),

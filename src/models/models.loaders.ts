@@ -1,6 +1,5 @@
-import { createKeyedLoader, stableKey } from '../core/loaders.js';
+import { createKeyedLoader, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
-import { isUpstreamNotFound } from '../core/upstream/client.js';
 import type { ListModelsQuery, ListModelVersionsQuery, ModelsApi } from './models.api.js';
 import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
 
@@ -10,15 +9,6 @@ const UPSTREAM_MAX_PAGE_SIZE = MAX_PAGE_SIZE;
 type ModelListKey = { query: Omit<ListModelsQuery, 'PageNumber' | 'PageSize'>; window: Window };
 type VersionListKey = { modelId: string; query: Omit<ListModelVersionsQuery, 'PageNumber' | 'PageSize'>; window: Window };
 type VersionKey = { modelId: string; name: string };
-
-const orNullIfMissing = async <T>(p: Promise<T>): Promise<T | null> => {
-  try {
-    return await p;
-  } catch (err) {
-    if (isUpstreamNotFound(err)) return null;
-    throw err;
-  }
-};
 
 export const versionKey = (modelId: string, name: string) => `${modelId}/${name}`;
 

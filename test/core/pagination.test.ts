@@ -34,6 +34,20 @@ describe('relay paging over PageNumber/PageSize', () => {
     }
   });
 
+  it('covers a window wider than the upstream’s largest page with consecutive full pages', async () => {
+    const { calls, fetchPage } = pager();
+    const page = await fetchWindow({ start: 30, count: 100 }, 50, fetchPage);
+    expect(page.items).toEqual(LIST.slice(30, 130));
+    expect(calls).toEqual([
+      [1, 50],
+      [2, 50],
+      [3, 50],
+    ]);
+    const end = pager();
+    expect((await fetchWindow({ start: 200, count: 100 }, 50, end.fetchPage)).items).toEqual(LIST.slice(200));
+    expect(end.calls).toEqual([[5, 50]]);
+  });
+
   it('picks the smallest page that holds the window', () => {
     expect(planPages({ start: 0, count: 10 }, 100)).toEqual({ pageSize: 10, pages: [1] });
     expect(planPages({ start: 20, count: 10 }, 100)).toEqual({ pageSize: 10, pages: [3] });

@@ -2,7 +2,7 @@ import ky, { TimeoutError } from 'ky';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ErrorCode, GatewayError, UpstreamError } from '../errors.js';
+import { ErrorCode, UpstreamError } from '../errors.js';
 import { buildForm, buildPath, buildQuery } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import type { CallInput, OperationSpec } from './operation.js';
@@ -143,5 +143,3 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
   };
 }
-
-export const isUpstreamNotFound = (e: unknown): boolean => e instanceof GatewayError && e.code === ErrorCode.NOT_FOUND;
