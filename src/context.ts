@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
+import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
 
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
@@ -7,6 +8,7 @@ export interface Context {
   readonly requestId: string;
   readonly upstream: UpstreamSession;
   readonly models: ModelsService;
+  readonly algorithms: AlgorithmsService;
 }
 
 export interface ContextOptions {
@@ -24,5 +26,5 @@ export const readRequestId = (header: unknown): string => (typeof header === 'st
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId });
-  return { requestId, upstream, models: createModelsDomain(upstream) };
+  return { requestId, upstream, models: createModelsDomain(upstream), algorithms: createAlgorithmsDomain(upstream) };
 }

@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
+import { algorithmResolvers } from './algorithms/index.js';
 import { modelResolvers } from './models/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
@@ -21,7 +22,7 @@ const scalarResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResol
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: mergeResolvers([scalarResolvers, modelResolvers]),
+    resolvers: mergeResolvers([scalarResolvers, modelResolvers, algorithmResolvers]),
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -10,6 +10,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ModelDTO, ModelVersionRecord, LabelDTO } from '../models/models.dto.js';
 import type { Connection, Edge } from '../core/pagination.js';
 import type { ModelRef, ModelVersionRef } from '../models/models.service.js';
+import type { AlgorithmDTO, AlgorithmVersionDTO } from '../algorithms/algorithms.dto.js';
+import type { AlgorithmRef, AlgorithmVersionRef } from '../algorithms/algorithms.service.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -63,6 +65,329 @@ export type AddModelVersionLabelsPayload = {
   __typename?: 'AddModelVersionLabelsPayload';
   /** The version with its labels after the change. */
   modelVersion: Maybe<ModelVersion>;
+};
+
+/**
+ * A training algorithm in PAI (PaiStudio): a named, versioned definition of how to train, with
+ * one spec per version (image, command, hyperparameters, channels, resources).
+ */
+export type Algorithm = {
+  __typename?: 'Algorithm';
+  /** When the algorithm was created. */
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** What the algorithm does. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The name shown in the PAI console, e.g. `Large Language Model Training`. */
+  displayName: Maybe<Scalars['String']['output']>;
+  /** The algorithm id (PAI `AlgorithmId`), e.g. `algo-xsldfvu1334`. Stable and unique. */
+  id: Scalars['ID']['output'];
+  /** When the algorithm was last changed. */
+  modifiedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The algorithm name, unique in its workspace and immutable, e.g. `llm_training`. */
+  name: Scalars['String']['output'];
+  /** Who provides the algorithm, e.g. `pai` for PAI's own; `null` for your own algorithms. */
+  provider: Maybe<Scalars['String']['output']>;
+  /** The tenant (account) that owns the algorithm. Costs a `GetAlgorithm` call for listed algorithms. */
+  tenantId: Maybe<Scalars['String']['output']>;
+  /** The user who created the algorithm. */
+  userId: Maybe<Scalars['String']['output']>;
+  /** One version by name (PaiStudio `GetAlgorithmVersion`, spec included), or `null` when there is no such version. */
+  version: Maybe<AlgorithmVersion>;
+  /**
+   * The algorithm's versions (PaiStudio `ListAlgorithmVersions`), one upstream call per algorithm
+   * per page. `null` (with an error) only when PAI failed to list them.
+   */
+  versions: Maybe<AlgorithmVersionConnection>;
+  /** The id of the workspace the algorithm belongs to. */
+  workspaceId: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * A training algorithm in PAI (PaiStudio): a named, versioned definition of how to train, with
+ * one spec per version (image, command, hyperparameters, channels, resources).
+ */
+export type AlgorithmVersionArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/**
+ * A training algorithm in PAI (PaiStudio): a named, versioned definition of how to train, with
+ * one spec per version (image, command, hyperparameters, channels, resources).
+ */
+export type AlgorithmVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of algorithms. */
+export type AlgorithmConnection = {
+  __typename?: 'AlgorithmConnection';
+  /** The algorithms on this page with their cursors. */
+  edges: Array<AlgorithmEdge>;
+  /** The algorithms on this page, without cursors. */
+  nodes: Array<Algorithm>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many algorithms match the filter in all (PAI `TotalCount`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** What users may customise when running an algorithm. */
+export type AlgorithmCustomization = {
+  __typename?: 'AlgorithmCustomization';
+  /** Whether users may mount their own code. */
+  codeDir: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** What users may customise. */
+export type AlgorithmCustomizationInput = {
+  /** Whether users may mount their own code. */
+  codeDir?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An algorithm and its position in a list. */
+export type AlgorithmEdge = {
+  __typename?: 'AlgorithmEdge';
+  /** Pass as `after` to continue after this algorithm. */
+  cursor: Scalars['String']['output'];
+  /** The algorithm. */
+  node: Algorithm;
+};
+
+/** Conditions on the algorithm list. */
+export type AlgorithmFilter = {
+  /** Only the algorithm with this id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** Only algorithms with this name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Only algorithms of this provider, e.g. `pai` for PAI's public algorithms. */
+  provider?: InputMaybe<Scalars['String']['input']>;
+  /** Only algorithms in this workspace. */
+  workspaceId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How a training algorithm runs (PAI `AlgorithmSpec`). */
+export type AlgorithmSpec = {
+  __typename?: 'AlgorithmSpec';
+  /** Where custom code is mounted from. */
+  codeDir: Maybe<Location>;
+  /** The launch command, one argument per item. */
+  command: Array<Scalars['String']['output']>;
+  /** The compute resource policy. */
+  computeResource: Maybe<ComputeResource>;
+  /** What users may customise when they run the algorithm. */
+  customization: Maybe<AlgorithmCustomization>;
+  /** The hyperparameters the algorithm accepts. */
+  hyperParameters: Array<HyperParameterDefinition>;
+  /** The training image, e.g. `registry.cn-shanghai.aliyuncs.com/pai-training/kmeans:v1.0.0`. */
+  image: Scalars['String']['output'];
+  /** Input data channels, e.g. `train` and `validation`. */
+  inputChannels: Array<Channel>;
+  /** The kind of training job, e.g. `TFJob` or `PyTorchJob`. */
+  jobType: Scalars['String']['output'];
+  /** How metrics are read from the training logs. */
+  metricDefinitions: Array<MetricDefinition>;
+  /** Output channels, e.g. `model` and `checkpoints`. */
+  outputChannels: Array<Channel>;
+  /** How progress is read from the training logs. */
+  progressDefinitions: Maybe<ProgressDefinitions>;
+  /** Conditions the compute resources must meet. */
+  resourceRequirements: Array<ConditionExpression>;
+  /** ECS instance types the algorithm can run on, e.g. `ecs.gn6v-c8g1.2xlarge`. */
+  supportedInstanceTypes: Array<Scalars['String']['output']>;
+  /** Whether the algorithm supports distributed training. */
+  supportsDistributedTraining: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** How a training algorithm runs. `image`, `command` and `jobType` are required. */
+export type AlgorithmSpecInput = {
+  /** Where custom code is mounted from. */
+  codeDir?: InputMaybe<LocationInput>;
+  /** The launch command, one argument per item (at least one). */
+  command: Array<Scalars['String']['input']>;
+  /** The compute resource policy. */
+  computeResource?: InputMaybe<ComputeResourceInput>;
+  /** What users may customise. */
+  customization?: InputMaybe<AlgorithmCustomizationInput>;
+  /** The hyperparameters the algorithm accepts; names must be unique. */
+  hyperParameters?: InputMaybe<Array<HyperParameterDefinitionInput>>;
+  /** The training image. */
+  image: Scalars['String']['input'];
+  /** Input data channels; names must be unique. */
+  inputChannels?: InputMaybe<Array<ChannelInput>>;
+  /** The kind of training job, e.g. `TFJob` or `PyTorchJob`. */
+  jobType: Scalars['String']['input'];
+  /** How metrics are read from the logs. */
+  metricDefinitions?: InputMaybe<Array<MetricDefinitionInput>>;
+  /** Output channels; names must be unique. */
+  outputChannels?: InputMaybe<Array<ChannelInput>>;
+  /** How progress is read from the logs. */
+  progressDefinitions?: InputMaybe<ProgressDefinitionsInput>;
+  /** Conditions the compute resources must meet. */
+  resourceRequirements?: InputMaybe<Array<ConditionExpressionInput>>;
+  /** ECS instance types the algorithm can run on. */
+  supportedInstanceTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Whether the algorithm supports distributed training. */
+  supportsDistributedTraining?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** One version of an algorithm and its spec. */
+export type AlgorithmVersion = {
+  __typename?: 'AlgorithmVersion';
+  /** The algorithm this version belongs to. */
+  algorithm: Maybe<Algorithm>;
+  /** When the version was created. */
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** Stable, unique id: the algorithm id and the version name joined by `/`, e.g. `algo-xsldfvu1334/v0.1.0`. */
+  id: Scalars['ID']['output'];
+  /** When the version was last changed. */
+  modifiedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The version name, e.g. `v0.1.0`. */
+  name: Scalars['String']['output'];
+  /** How to run this version. Fetched with `GetAlgorithmVersion` only when selected, once per version per operation. */
+  spec: Maybe<AlgorithmSpec>;
+  /** The user who created the version. */
+  userId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of algorithm versions. */
+export type AlgorithmVersionConnection = {
+  __typename?: 'AlgorithmVersionConnection';
+  /** The versions on this page with their cursors. */
+  edges: Array<AlgorithmVersionEdge>;
+  /** The versions on this page, without cursors. */
+  nodes: Array<AlgorithmVersion>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many versions the algorithm has (PAI `TotalCount`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An algorithm version and its position in a list. */
+export type AlgorithmVersionEdge = {
+  __typename?: 'AlgorithmVersionEdge';
+  /** Pass as `after` to continue after this version. */
+  cursor: Scalars['String']['output'];
+  /** The version. */
+  node: AlgorithmVersion;
+};
+
+/** An input or output data channel. */
+export type Channel = {
+  __typename?: 'Channel';
+  /** What the channel carries. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The channel name, e.g. `train` or `model`. */
+  name: Scalars['String']['output'];
+  /** Extra channel properties. */
+  properties: Maybe<Scalars['JSON']['output']>;
+  /** Whether the channel must be given. */
+  required: Maybe<Scalars['Boolean']['output']>;
+  /** The kinds of data source the channel accepts, e.g. `oss`, `dataset`. */
+  supportedChannelTypes: Array<Scalars['String']['output']>;
+};
+
+/** A data channel. */
+export type ChannelInput = {
+  /** What the channel carries. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The channel name. */
+  name: Scalars['String']['input'];
+  /** Extra channel properties (a JSON object). */
+  properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** Whether the channel must be given. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The kinds of data source the channel accepts. */
+  supportedChannelTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** The compute resource policy of an algorithm. */
+export type ComputeResource = {
+  __typename?: 'ComputeResource';
+  /** The policy. */
+  policy: Maybe<ComputeResourcePolicy>;
+};
+
+/** The compute resource policy. */
+export type ComputeResourceInput = {
+  /** The policy. */
+  policy: ComputeResourcePolicyInput;
+};
+
+/** A compute resource policy. */
+export type ComputeResourcePolicy = {
+  __typename?: 'ComputeResourcePolicy';
+  /** The policy as PAI stores it: a JSON array, as text (e.g. minimum and maximum node counts). */
+  value: Scalars['String']['output'];
+  /** The policy format version, e.g. `V1`. */
+  version: Scalars['String']['output'];
+};
+
+/** A compute resource policy. */
+export type ComputeResourcePolicyInput = {
+  /** The policy: a JSON array, as text. */
+  value: Scalars['String']['input'];
+  /** The policy format version, e.g. `V1`. */
+  version: Scalars['String']['input'];
+};
+
+/** A condition on a property, e.g. `SupportedMachineTypes in [...]`. */
+export type ConditionExpression = {
+  __typename?: 'ConditionExpression';
+  /** The property, e.g. `SupportedMachineTypes`. */
+  key: Scalars['String']['output'];
+  /** The comparison, e.g. `in`. */
+  operator: Scalars['String']['output'];
+  /** The values compared with. */
+  values: Array<Scalars['String']['output']>;
+};
+
+/** A condition on a property. */
+export type ConditionExpressionInput = {
+  /** The property, e.g. `SupportedMachineTypes`. */
+  key: Scalars['String']['input'];
+  /** The comparison, e.g. `in`. */
+  operator: Scalars['String']['input'];
+  /** The values compared with (at least one). */
+  values: Array<Scalars['String']['input']>;
+};
+
+/** An algorithm to register. */
+export type CreateAlgorithmInput = {
+  /** What the algorithm does. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The name shown in the console. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The algorithm name: 1 to 64 letters, digits, `_` or `-`, starting with a letter; unique in the workspace and immutable. */
+  name: Scalars['String']['input'];
+  /** The workspace to create the algorithm in. */
+  workspaceId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createAlgorithm`. */
+export type CreateAlgorithmPayload = {
+  __typename?: 'CreateAlgorithmPayload';
+  /** The created algorithm. */
+  algorithm: Maybe<Algorithm>;
+};
+
+/** A version to add to an algorithm. */
+export type CreateAlgorithmVersionInput = {
+  /** The id of the algorithm. */
+  algorithmId: Scalars['ID']['input'];
+  /** The version name: 1 to 64 letters, digits, `.`, `_` or `-`, e.g. `v0.1.0`. */
+  name: Scalars['String']['input'];
+  /** How the version runs. */
+  spec: AlgorithmSpecInput;
+};
+
+/** The result of `createAlgorithmVersion`. */
+export type CreateAlgorithmVersionPayload = {
+  __typename?: 'CreateAlgorithmVersionPayload';
+  /** The created version. */
+  algorithmVersion: Maybe<AlgorithmVersion>;
 };
 
 /** A model to register. */
@@ -154,6 +479,34 @@ export type CreateModelVersionPayload = {
   modelVersion: Maybe<ModelVersion>;
 };
 
+/** Which algorithm to delete. */
+export type DeleteAlgorithmInput = {
+  /** The id of the algorithm to delete. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deleteAlgorithm`. */
+export type DeleteAlgorithmPayload = {
+  __typename?: 'DeleteAlgorithmPayload';
+  /** The id of the deleted algorithm; evict it from client caches. */
+  deletedId: Scalars['ID']['output'];
+};
+
+/** Which algorithm version to delete. */
+export type DeleteAlgorithmVersionInput = {
+  /** The id of the algorithm. */
+  algorithmId: Scalars['ID']['input'];
+  /** The name of the version to delete. */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `deleteAlgorithmVersion`. */
+export type DeleteAlgorithmVersionPayload = {
+  __typename?: 'DeleteAlgorithmVersionPayload';
+  /** The id of the deleted version (`<algorithmId>/<name>`); evict it from client caches. */
+  deletedId: Scalars['ID']['output'];
+};
+
 /** Which model to delete. */
 export type DeleteModelInput = {
   /** The id of the model to delete. */
@@ -182,6 +535,84 @@ export type DeleteModelVersionPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** A hyperparameter the algorithm accepts. */
+export type HyperParameterDefinition = {
+  __typename?: 'HyperParameterDefinition';
+  /** The default value, as text. */
+  defaultValue: Maybe<Scalars['String']['output']>;
+  /** What the parameter does. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The name shown in the console. */
+  displayName: Maybe<Scalars['String']['output']>;
+  /** The parameter name, e.g. `learning_rate`. */
+  name: Scalars['String']['output'];
+  /** The values the parameter accepts. */
+  range: Maybe<HyperParameterRange>;
+  /** Whether a value must be given. */
+  required: Maybe<Scalars['Boolean']['output']>;
+  /** The parameter type, e.g. `Integer`, `Float` or `String`. */
+  type: Scalars['String']['output'];
+};
+
+/** A hyperparameter definition. */
+export type HyperParameterDefinitionInput = {
+  /** The default value, as text; must be in `range.enum` when that is given. */
+  defaultValue?: InputMaybe<Scalars['String']['input']>;
+  /** What the parameter does. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The name shown in the console. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The parameter name. */
+  name: Scalars['String']['input'];
+  /** The values the parameter accepts. */
+  range?: InputMaybe<HyperParameterRangeInput>;
+  /** Whether a value must be given. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The parameter type, e.g. `Integer`, `Float` or `String`. */
+  type: Scalars['String']['input'];
+};
+
+/** The values a hyperparameter accepts; bounds are text as PAI stores them. */
+export type HyperParameterRange = {
+  __typename?: 'HyperParameterRange';
+  /** The only values accepted. */
+  enum: Maybe<Array<Scalars['String']['output']>>;
+  /** Whether the upper bound itself is excluded. */
+  exclusiveMaximum: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the lower bound itself is excluded. */
+  exclusiveMinimum: Maybe<Scalars['Boolean']['output']>;
+  /** The longest accepted text. */
+  maxLength: Maybe<Scalars['Int']['output']>;
+  /** The upper bound. */
+  maximum: Maybe<Scalars['String']['output']>;
+  /** The shortest accepted text. */
+  minLength: Maybe<Scalars['Int']['output']>;
+  /** The lower bound. */
+  minimum: Maybe<Scalars['String']['output']>;
+  /** A regular expression accepted values match. */
+  pattern: Maybe<Scalars['String']['output']>;
+};
+
+/** The values a hyperparameter accepts. */
+export type HyperParameterRangeInput = {
+  /** The only values accepted. */
+  enum?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Whether the upper bound itself is excluded. */
+  exclusiveMaximum?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether the lower bound itself is excluded. */
+  exclusiveMinimum?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The longest accepted text; not below `minLength`. */
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  /** The upper bound (a number, as text); not below `minimum`. */
+  maximum?: InputMaybe<Scalars['String']['input']>;
+  /** The shortest accepted text (0 or more). */
+  minLength?: InputMaybe<Scalars['Int']['input']>;
+  /** The lower bound (a number, as text). */
+  minimum?: InputMaybe<Scalars['String']['input']>;
+  /** A regular expression accepted values match; must compile. */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A key-value label attached to a model or model version (PAI `Label`). */
 export type Label = {
   __typename?: 'Label';
@@ -200,6 +631,44 @@ export type LabelInput = {
   key: Scalars['String']['input'];
   /** The label value: at most 128 bytes, without `=` or `,`. */
   value: Scalars['String']['input'];
+};
+
+/** A storage location (PAI `Location`). */
+export type Location = {
+  __typename?: 'Location';
+  /** The storage type: `OSS` or `NAS`. */
+  locationType: Maybe<Scalars['String']['output']>;
+  /** Where in that storage, e.g. `{"Bucket": "b", "Key": "code/"}`. */
+  locationValue: Maybe<Scalars['JSON']['output']>;
+};
+
+/** A storage location. */
+export type LocationInput = {
+  /** `OSS` or `NAS`. */
+  locationType: Scalars['String']['input'];
+  /** Where in that storage (a JSON object). */
+  locationValue?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** How one metric is read from the training logs. */
+export type MetricDefinition = {
+  __typename?: 'MetricDefinition';
+  /** What the metric measures. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The metric name, e.g. `loss`. */
+  name: Scalars['String']['output'];
+  /** The regular expression that captures the metric value in the logs. */
+  regex: Scalars['String']['output'];
+};
+
+/** How one metric is read from the logs. */
+export type MetricDefinitionInput = {
+  /** What the metric measures. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The metric name. */
+  name: Scalars['String']['input'];
+  /** A regular expression capturing the value; must compile. */
+  regex: Scalars['String']['input'];
 };
 
 /**
@@ -475,10 +944,18 @@ export type Mutation = {
   addModelLabels: AddModelLabelsPayload;
   /** Adds labels to a model version, replacing the values of keys it already has (PAI `CreateModelVersionLabels`). */
   addModelVersionLabels: AddModelVersionLabelsPayload;
+  /** Registers a training algorithm (PaiStudio `CreateAlgorithm`). Versions with specs are added with `createAlgorithmVersion`. */
+  createAlgorithm: CreateAlgorithmPayload;
+  /** Adds a version with its full spec to an algorithm (PaiStudio `CreateAlgorithmVersion`). */
+  createAlgorithmVersion: CreateAlgorithmVersionPayload;
   /** Registers a new model (PAI `CreateModel`). Returns the created model. */
   createModel: CreateModelPayload;
   /** Adds a version to a model (PAI `CreateModelVersion`). Without a name, PAI names it `0.1.0`, then increments the minor number (`0.2.0`, ...). */
   createModelVersion: CreateModelVersionPayload;
+  /** Deletes an algorithm (PaiStudio `DeleteAlgorithm`). */
+  deleteAlgorithm: DeleteAlgorithmPayload;
+  /** Deletes an algorithm version (PaiStudio `DeleteAlgorithmVersion`). */
+  deleteAlgorithmVersion: DeleteAlgorithmVersionPayload;
   /** Deletes a model and all its versions (PAI `DeleteModel`). */
   deleteModel: DeleteModelPayload;
   /** Deletes one model version (PAI `DeleteModelVersion`). */
@@ -487,6 +964,10 @@ export type Mutation = {
   removeModelLabels: RemoveModelLabelsPayload;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
   removeModelVersionLabels: RemoveModelVersionLabelsPayload;
+  /** Changes an algorithm's display name and description (PaiStudio `UpdateAlgorithm`); the name cannot change. */
+  updateAlgorithm: UpdateAlgorithmPayload;
+  /** Replaces the spec of an algorithm version (PaiStudio `UpdateAlgorithmVersion`). */
+  updateAlgorithmVersion: UpdateAlgorithmVersionPayload;
   /** Changes a model's properties (PAI `UpdateModel`); omitted fields stay as they are. Labels are changed with `addModelLabels` and `removeModelLabels`. */
   updateModel: UpdateModelPayload;
   /** Changes a model version (PAI `UpdateModelVersion`); omitted fields stay as they are. The URI, format, framework and name cannot be changed. */
@@ -516,6 +997,24 @@ export type MutationAddModelVersionLabelsArgs = {
  * The root of every write. Each mutation takes one `input` object and returns a payload that
  * holds the affected object, so client caches can update without a refetch.
  */
+export type MutationCreateAlgorithmArgs = {
+  input: CreateAlgorithmInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationCreateAlgorithmVersionArgs = {
+  input: CreateAlgorithmVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
 export type MutationCreateModelArgs = {
   input: CreateModelInput;
 };
@@ -527,6 +1026,24 @@ export type MutationCreateModelArgs = {
  */
 export type MutationCreateModelVersionArgs = {
   input: CreateModelVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationDeleteAlgorithmArgs = {
+  input: DeleteAlgorithmInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationDeleteAlgorithmVersionArgs = {
+  input: DeleteAlgorithmVersionInput;
 };
 
 
@@ -570,6 +1087,24 @@ export type MutationRemoveModelVersionLabelsArgs = {
  * The root of every write. Each mutation takes one `input` object and returns a payload that
  * holds the affected object, so client caches can update without a refetch.
  */
+export type MutationUpdateAlgorithmArgs = {
+  input: UpdateAlgorithmInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationUpdateAlgorithmVersionArgs = {
+  input: UpdateAlgorithmVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
 export type MutationUpdateModelArgs = {
   input: UpdateModelInput;
 };
@@ -600,12 +1135,54 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** One progress indicator read from the logs. */
+export type ProgressDefinition = {
+  __typename?: 'ProgressDefinition';
+  /** What the indicator shows. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The regular expression that captures it. */
+  regex: Maybe<Scalars['String']['output']>;
+};
+
+/** One progress indicator. */
+export type ProgressDefinitionInput = {
+  /** What the indicator shows. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** A regular expression capturing it; must compile. */
+  regex?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How training progress is read from the logs. */
+export type ProgressDefinitions = {
+  __typename?: 'ProgressDefinitions';
+  /** How overall progress is read. */
+  overallProgress: Maybe<ProgressDefinition>;
+  /** How the remaining time is read. */
+  remainingTime: Maybe<ProgressDefinition>;
+};
+
+/** How progress is read from the logs. */
+export type ProgressDefinitionsInput = {
+  /** How overall progress is read. */
+  overallProgress?: InputMaybe<ProgressDefinitionInput>;
+  /** How the remaining time is read. */
+  remainingTime?: InputMaybe<ProgressDefinitionInput>;
+};
+
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
  */
 export type Query = {
   __typename?: 'Query';
+  /** One algorithm by id (PaiStudio `GetAlgorithm`), or `null` when no algorithm has that id. */
+  algorithm: Maybe<Algorithm>;
+  /**
+   * Training algorithms registered in PAI (PaiStudio `ListAlgorithms`). Costs one upstream call
+   * per page. List items carry no spec: ask for `versions { nodes { spec } }` and each spec is
+   * fetched once, only when selected.
+   */
+  algorithms: AlgorithmConnection;
   /**
    * One model by its id (PAI `GetModel`), or `null` when no model has that id.
    * Asking for the same id several times in one operation costs one upstream call.
@@ -617,6 +1194,26 @@ export type Query = {
    * Costs one upstream call per page.
    */
   models: ModelConnection;
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here.
+ */
+export type QueryAlgorithmArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here.
+ */
+export type QueryAlgorithmsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AlgorithmFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -670,6 +1267,40 @@ export type RemoveModelVersionLabelsPayload = {
   __typename?: 'RemoveModelVersionLabelsPayload';
   /** The version with its labels after the change. */
   modelVersion: Maybe<ModelVersion>;
+};
+
+/** Changes to an algorithm; only the display name and description can change. */
+export type UpdateAlgorithmInput = {
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New display name. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The id of the algorithm to change. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `updateAlgorithm`. */
+export type UpdateAlgorithmPayload = {
+  __typename?: 'UpdateAlgorithmPayload';
+  /** The algorithm as it is after the change. */
+  algorithm: Maybe<Algorithm>;
+};
+
+/** A new spec for an algorithm version. */
+export type UpdateAlgorithmVersionInput = {
+  /** The id of the algorithm. */
+  algorithmId: Scalars['ID']['input'];
+  /** The name of the version to change. */
+  name: Scalars['String']['input'];
+  /** The spec that replaces the current one. */
+  spec: AlgorithmSpecInput;
+};
+
+/** The result of `updateAlgorithmVersion`. */
+export type UpdateAlgorithmVersionPayload = {
+  __typename?: 'UpdateAlgorithmVersionPayload';
+  /** The version as it is after the change. */
+  algorithmVersion: Maybe<AlgorithmVersion>;
 };
 
 /** Changes to a model. Omitted fields are left as they are. */
@@ -824,21 +1455,56 @@ export type ResolversTypes = {
   AddModelLabelsPayload: ResolverTypeWrapper<ModelRef>;
   AddModelVersionLabelsInput: AddModelVersionLabelsInput;
   AddModelVersionLabelsPayload: ResolverTypeWrapper<ModelVersionRef>;
+  Algorithm: ResolverTypeWrapper<AlgorithmDTO>;
+  AlgorithmConnection: ResolverTypeWrapper<Connection<AlgorithmDTO>>;
+  AlgorithmCustomization: ResolverTypeWrapper<AlgorithmCustomization>;
+  AlgorithmCustomizationInput: AlgorithmCustomizationInput;
+  AlgorithmEdge: ResolverTypeWrapper<Edge<AlgorithmDTO>>;
+  AlgorithmFilter: AlgorithmFilter;
+  AlgorithmSpec: ResolverTypeWrapper<AlgorithmSpec>;
+  AlgorithmSpecInput: AlgorithmSpecInput;
+  AlgorithmVersion: ResolverTypeWrapper<AlgorithmVersionDTO>;
+  AlgorithmVersionConnection: ResolverTypeWrapper<Connection<AlgorithmVersionDTO>>;
+  AlgorithmVersionEdge: ResolverTypeWrapper<Edge<AlgorithmVersionDTO>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Channel: ResolverTypeWrapper<Channel>;
+  ChannelInput: ChannelInput;
+  ComputeResource: ResolverTypeWrapper<ComputeResource>;
+  ComputeResourceInput: ComputeResourceInput;
+  ComputeResourcePolicy: ResolverTypeWrapper<ComputeResourcePolicy>;
+  ComputeResourcePolicyInput: ComputeResourcePolicyInput;
+  ConditionExpression: ResolverTypeWrapper<ConditionExpression>;
+  ConditionExpressionInput: ConditionExpressionInput;
+  CreateAlgorithmInput: CreateAlgorithmInput;
+  CreateAlgorithmPayload: ResolverTypeWrapper<AlgorithmRef>;
+  CreateAlgorithmVersionInput: CreateAlgorithmVersionInput;
+  CreateAlgorithmVersionPayload: ResolverTypeWrapper<AlgorithmVersionRef>;
   CreateModelInput: CreateModelInput;
   CreateModelPayload: ResolverTypeWrapper<ModelRef>;
   CreateModelVersionInput: CreateModelVersionInput;
   CreateModelVersionPayload: ResolverTypeWrapper<ModelVersionRef>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteAlgorithmInput: DeleteAlgorithmInput;
+  DeleteAlgorithmPayload: ResolverTypeWrapper<DeleteAlgorithmPayload>;
+  DeleteAlgorithmVersionInput: DeleteAlgorithmVersionInput;
+  DeleteAlgorithmVersionPayload: ResolverTypeWrapper<DeleteAlgorithmVersionPayload>;
   DeleteModelInput: DeleteModelInput;
   DeleteModelPayload: ResolverTypeWrapper<DeleteModelPayload>;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: ResolverTypeWrapper<DeleteModelVersionPayload>;
+  HyperParameterDefinition: ResolverTypeWrapper<HyperParameterDefinition>;
+  HyperParameterDefinitionInput: HyperParameterDefinitionInput;
+  HyperParameterRange: ResolverTypeWrapper<HyperParameterRange>;
+  HyperParameterRangeInput: HyperParameterRangeInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Label: ResolverTypeWrapper<LabelDTO>;
   LabelInput: LabelInput;
+  Location: ResolverTypeWrapper<Location>;
+  LocationInput: LocationInput;
+  MetricDefinition: ResolverTypeWrapper<MetricDefinition>;
+  MetricDefinitionInput: MetricDefinitionInput;
   Model: ResolverTypeWrapper<ModelDTO>;
   ModelApprovalStatus: ModelApprovalStatus;
   ModelCondition: ModelCondition;
@@ -859,12 +1525,20 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ProgressDefinition: ResolverTypeWrapper<ProgressDefinition>;
+  ProgressDefinitionInput: ProgressDefinitionInput;
+  ProgressDefinitions: ResolverTypeWrapper<ProgressDefinitions>;
+  ProgressDefinitionsInput: ProgressDefinitionsInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RemoveModelLabelsInput: RemoveModelLabelsInput;
   RemoveModelLabelsPayload: ResolverTypeWrapper<ModelRef>;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ResolverTypeWrapper<ModelVersionRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UpdateAlgorithmInput: UpdateAlgorithmInput;
+  UpdateAlgorithmPayload: ResolverTypeWrapper<AlgorithmRef>;
+  UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
+  UpdateAlgorithmVersionPayload: ResolverTypeWrapper<AlgorithmVersionRef>;
   UpdateModelInput: UpdateModelInput;
   UpdateModelPayload: ResolverTypeWrapper<ModelRef>;
   UpdateModelVersionInput: UpdateModelVersionInput;
@@ -877,21 +1551,56 @@ export type ResolversParentTypes = {
   AddModelLabelsPayload: ModelRef;
   AddModelVersionLabelsInput: AddModelVersionLabelsInput;
   AddModelVersionLabelsPayload: ModelVersionRef;
+  Algorithm: AlgorithmDTO;
+  AlgorithmConnection: Connection<AlgorithmDTO>;
+  AlgorithmCustomization: AlgorithmCustomization;
+  AlgorithmCustomizationInput: AlgorithmCustomizationInput;
+  AlgorithmEdge: Edge<AlgorithmDTO>;
+  AlgorithmFilter: AlgorithmFilter;
+  AlgorithmSpec: AlgorithmSpec;
+  AlgorithmSpecInput: AlgorithmSpecInput;
+  AlgorithmVersion: AlgorithmVersionDTO;
+  AlgorithmVersionConnection: Connection<AlgorithmVersionDTO>;
+  AlgorithmVersionEdge: Edge<AlgorithmVersionDTO>;
   Boolean: Scalars['Boolean']['output'];
+  Channel: Channel;
+  ChannelInput: ChannelInput;
+  ComputeResource: ComputeResource;
+  ComputeResourceInput: ComputeResourceInput;
+  ComputeResourcePolicy: ComputeResourcePolicy;
+  ComputeResourcePolicyInput: ComputeResourcePolicyInput;
+  ConditionExpression: ConditionExpression;
+  ConditionExpressionInput: ConditionExpressionInput;
+  CreateAlgorithmInput: CreateAlgorithmInput;
+  CreateAlgorithmPayload: AlgorithmRef;
+  CreateAlgorithmVersionInput: CreateAlgorithmVersionInput;
+  CreateAlgorithmVersionPayload: AlgorithmVersionRef;
   CreateModelInput: CreateModelInput;
   CreateModelPayload: ModelRef;
   CreateModelVersionInput: CreateModelVersionInput;
   CreateModelVersionPayload: ModelVersionRef;
   DateTime: Scalars['DateTime']['output'];
+  DeleteAlgorithmInput: DeleteAlgorithmInput;
+  DeleteAlgorithmPayload: DeleteAlgorithmPayload;
+  DeleteAlgorithmVersionInput: DeleteAlgorithmVersionInput;
+  DeleteAlgorithmVersionPayload: DeleteAlgorithmVersionPayload;
   DeleteModelInput: DeleteModelInput;
   DeleteModelPayload: DeleteModelPayload;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: DeleteModelVersionPayload;
+  HyperParameterDefinition: HyperParameterDefinition;
+  HyperParameterDefinitionInput: HyperParameterDefinitionInput;
+  HyperParameterRange: HyperParameterRange;
+  HyperParameterRangeInput: HyperParameterRangeInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Label: LabelDTO;
   LabelInput: LabelInput;
+  Location: Location;
+  LocationInput: LocationInput;
+  MetricDefinition: MetricDefinition;
+  MetricDefinitionInput: MetricDefinitionInput;
   Model: ModelDTO;
   ModelCondition: ModelCondition;
   ModelConnection: Connection<ModelDTO>;
@@ -905,12 +1614,20 @@ export type ResolversParentTypes = {
   ModelVersionOrder: ModelVersionOrder;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  ProgressDefinition: ProgressDefinition;
+  ProgressDefinitionInput: ProgressDefinitionInput;
+  ProgressDefinitions: ProgressDefinitions;
+  ProgressDefinitionsInput: ProgressDefinitionsInput;
   Query: Record<PropertyKey, never>;
   RemoveModelLabelsInput: RemoveModelLabelsInput;
   RemoveModelLabelsPayload: ModelRef;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ModelVersionRef;
   String: Scalars['String']['output'];
+  UpdateAlgorithmInput: UpdateAlgorithmInput;
+  UpdateAlgorithmPayload: AlgorithmRef;
+  UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
+  UpdateAlgorithmVersionPayload: AlgorithmVersionRef;
   UpdateModelInput: UpdateModelInput;
   UpdateModelPayload: ModelRef;
   UpdateModelVersionInput: UpdateModelVersionInput;
@@ -927,6 +1644,107 @@ export type AddModelVersionLabelsPayloadResolvers<ContextType = Context, ParentT
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
+export type AlgorithmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Algorithm'] = ResolversParentTypes['Algorithm']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tenantId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType, RequireFields<AlgorithmVersionArgs, 'name'>>;
+  versions?: Resolver<Maybe<ResolversTypes['AlgorithmVersionConnection']>, ParentType, ContextType, RequireFields<AlgorithmVersionsArgs, 'first'>>;
+  workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AlgorithmConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmConnection'] = ResolversParentTypes['AlgorithmConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AlgorithmEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AlgorithmCustomizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmCustomization'] = ResolversParentTypes['AlgorithmCustomization']> = {
+  codeDir?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type AlgorithmEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmEdge'] = ResolversParentTypes['AlgorithmEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Algorithm'], ParentType, ContextType>;
+};
+
+export type AlgorithmSpecResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmSpec'] = ResolversParentTypes['AlgorithmSpec']> = {
+  codeDir?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
+  command?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  computeResource?: Resolver<Maybe<ResolversTypes['ComputeResource']>, ParentType, ContextType>;
+  customization?: Resolver<Maybe<ResolversTypes['AlgorithmCustomization']>, ParentType, ContextType>;
+  hyperParameters?: Resolver<Array<ResolversTypes['HyperParameterDefinition']>, ParentType, ContextType>;
+  image?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputChannels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
+  jobType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metricDefinitions?: Resolver<Array<ResolversTypes['MetricDefinition']>, ParentType, ContextType>;
+  outputChannels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
+  progressDefinitions?: Resolver<Maybe<ResolversTypes['ProgressDefinitions']>, ParentType, ContextType>;
+  resourceRequirements?: Resolver<Array<ResolversTypes['ConditionExpression']>, ParentType, ContextType>;
+  supportedInstanceTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  supportsDistributedTraining?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type AlgorithmVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersion'] = ResolversParentTypes['AlgorithmVersion']> = {
+  algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  spec?: Resolver<Maybe<ResolversTypes['AlgorithmSpec']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AlgorithmVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersionConnection'] = ResolversParentTypes['AlgorithmVersionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AlgorithmVersionEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AlgorithmVersionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersionEdge'] = ResolversParentTypes['AlgorithmVersionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AlgorithmVersion'], ParentType, ContextType>;
+};
+
+export type ChannelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  properties?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  supportedChannelTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ComputeResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComputeResource'] = ResolversParentTypes['ComputeResource']> = {
+  policy?: Resolver<Maybe<ResolversTypes['ComputeResourcePolicy']>, ParentType, ContextType>;
+};
+
+export type ComputeResourcePolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComputeResourcePolicy'] = ResolversParentTypes['ComputeResourcePolicy']> = {
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConditionExpressionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConditionExpression'] = ResolversParentTypes['ConditionExpression']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CreateAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAlgorithmPayload'] = ResolversParentTypes['CreateAlgorithmPayload']> = {
+  algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+};
+
+export type CreateAlgorithmVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAlgorithmVersionPayload'] = ResolversParentTypes['CreateAlgorithmVersionPayload']> = {
+  algorithmVersion?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType>;
+};
+
 export type CreateModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateModelPayload'] = ResolversParentTypes['CreateModelPayload']> = {
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
 };
@@ -939,12 +1757,41 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteAlgorithmPayload'] = ResolversParentTypes['DeleteAlgorithmPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeleteAlgorithmVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteAlgorithmVersionPayload'] = ResolversParentTypes['DeleteAlgorithmVersionPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type DeleteModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteModelPayload'] = ResolversParentTypes['DeleteModelPayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type DeleteModelVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteModelVersionPayload'] = ResolversParentTypes['DeleteModelVersionPayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type HyperParameterDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HyperParameterDefinition'] = ResolversParentTypes['HyperParameterDefinition']> = {
+  defaultValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  range?: Resolver<Maybe<ResolversTypes['HyperParameterRange']>, ParentType, ContextType>;
+  required?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HyperParameterRangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HyperParameterRange'] = ResolversParentTypes['HyperParameterRange']> = {
+  enum?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  exclusiveMaximum?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  exclusiveMinimum?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  maxLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maximum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  minLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  minimum?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -954,6 +1801,17 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type LabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = {
+  locationType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  locationValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type MetricDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricDefinition'] = ResolversParentTypes['MetricDefinition']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  regex?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = {
@@ -1048,12 +1906,18 @@ export type ModelVersionOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addModelLabels?: Resolver<ResolversTypes['AddModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelLabelsArgs, 'input'>>;
   addModelVersionLabels?: Resolver<ResolversTypes['AddModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
+  createAlgorithm?: Resolver<ResolversTypes['CreateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
+  createAlgorithmVersion?: Resolver<ResolversTypes['CreateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
   createModel?: Resolver<ResolversTypes['CreateModelPayload'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
   createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
+  deleteAlgorithm?: Resolver<ResolversTypes['DeleteAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
+  deleteAlgorithmVersion?: Resolver<ResolversTypes['DeleteAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
   deleteModel?: Resolver<ResolversTypes['DeleteModelPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
   deleteModelVersion?: Resolver<ResolversTypes['DeleteModelVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
   removeModelLabels?: Resolver<ResolversTypes['RemoveModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
   removeModelVersionLabels?: Resolver<ResolversTypes['RemoveModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
+  updateAlgorithm?: Resolver<ResolversTypes['UpdateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
+  updateAlgorithmVersion?: Resolver<ResolversTypes['UpdateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
   updateModel?: Resolver<ResolversTypes['UpdateModelPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
   updateModelVersion?: Resolver<ResolversTypes['UpdateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
 };
@@ -1063,7 +1927,19 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ProgressDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgressDefinition'] = ResolversParentTypes['ProgressDefinition']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  regex?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProgressDefinitionsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgressDefinitions'] = ResolversParentTypes['ProgressDefinitions']> = {
+  overallProgress?: Resolver<Maybe<ResolversTypes['ProgressDefinition']>, ParentType, ContextType>;
+  remainingTime?: Resolver<Maybe<ResolversTypes['ProgressDefinition']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType, RequireFields<QueryAlgorithmArgs, 'id'>>;
+  algorithms?: Resolver<ResolversTypes['AlgorithmConnection'], ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
   models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
 };
@@ -1074,6 +1950,14 @@ export type RemoveModelLabelsPayloadResolvers<ContextType = Context, ParentType 
 
 export type RemoveModelVersionLabelsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveModelVersionLabelsPayload'] = ResolversParentTypes['RemoveModelVersionLabelsPayload']> = {
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+};
+
+export type UpdateAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmPayload'] = ResolversParentTypes['UpdateAlgorithmPayload']> = {
+  algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
+};
+
+export type UpdateAlgorithmVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmVersionPayload'] = ResolversParentTypes['UpdateAlgorithmVersionPayload']> = {
+  algorithmVersion?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType>;
 };
 
 export type UpdateModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateModelPayload'] = ResolversParentTypes['UpdateModelPayload']> = {
@@ -1088,13 +1972,33 @@ export type Resolvers<ContextType = Context> = {
   Accessibility?: AccessibilityResolvers;
   AddModelLabelsPayload?: AddModelLabelsPayloadResolvers<ContextType>;
   AddModelVersionLabelsPayload?: AddModelVersionLabelsPayloadResolvers<ContextType>;
+  Algorithm?: AlgorithmResolvers<ContextType>;
+  AlgorithmConnection?: AlgorithmConnectionResolvers<ContextType>;
+  AlgorithmCustomization?: AlgorithmCustomizationResolvers<ContextType>;
+  AlgorithmEdge?: AlgorithmEdgeResolvers<ContextType>;
+  AlgorithmSpec?: AlgorithmSpecResolvers<ContextType>;
+  AlgorithmVersion?: AlgorithmVersionResolvers<ContextType>;
+  AlgorithmVersionConnection?: AlgorithmVersionConnectionResolvers<ContextType>;
+  AlgorithmVersionEdge?: AlgorithmVersionEdgeResolvers<ContextType>;
+  Channel?: ChannelResolvers<ContextType>;
+  ComputeResource?: ComputeResourceResolvers<ContextType>;
+  ComputeResourcePolicy?: ComputeResourcePolicyResolvers<ContextType>;
+  ConditionExpression?: ConditionExpressionResolvers<ContextType>;
+  CreateAlgorithmPayload?: CreateAlgorithmPayloadResolvers<ContextType>;
+  CreateAlgorithmVersionPayload?: CreateAlgorithmVersionPayloadResolvers<ContextType>;
   CreateModelPayload?: CreateModelPayloadResolvers<ContextType>;
   CreateModelVersionPayload?: CreateModelVersionPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteAlgorithmPayload?: DeleteAlgorithmPayloadResolvers<ContextType>;
+  DeleteAlgorithmVersionPayload?: DeleteAlgorithmVersionPayloadResolvers<ContextType>;
   DeleteModelPayload?: DeleteModelPayloadResolvers<ContextType>;
   DeleteModelVersionPayload?: DeleteModelVersionPayloadResolvers<ContextType>;
+  HyperParameterDefinition?: HyperParameterDefinitionResolvers<ContextType>;
+  HyperParameterRange?: HyperParameterRangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
+  Location?: LocationResolvers<ContextType>;
+  MetricDefinition?: MetricDefinitionResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   ModelApprovalStatus?: ModelApprovalStatusResolvers;
   ModelConnection?: ModelConnectionResolvers<ContextType>;
@@ -1109,9 +2013,13 @@ export type Resolvers<ContextType = Context> = {
   ModelVersionOrderField?: ModelVersionOrderFieldResolvers;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProgressDefinition?: ProgressDefinitionResolvers<ContextType>;
+  ProgressDefinitions?: ProgressDefinitionsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RemoveModelLabelsPayload?: RemoveModelLabelsPayloadResolvers<ContextType>;
   RemoveModelVersionLabelsPayload?: RemoveModelVersionLabelsPayloadResolvers<ContextType>;
+  UpdateAlgorithmPayload?: UpdateAlgorithmPayloadResolvers<ContextType>;
+  UpdateAlgorithmVersionPayload?: UpdateAlgorithmVersionPayloadResolvers<ContextType>;
   UpdateModelPayload?: UpdateModelPayloadResolvers<ContextType>;
   UpdateModelVersionPayload?: UpdateModelVersionPayloadResolvers<ContextType>;
 };

@@ -2,8 +2,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo, Socket } from 'node:net';
 import type { Secret } from '../core/secret.js';
 import { aiWorkSpaceRoutes } from './aiworkspace.js';
+import { paiStudioRoutes } from './paistudio.js';
 import { createControlApi, CONTROL_PREFIX } from './control.js';
-import { loadDemoData } from './demo-data.js';
+import { loadDemoData } from './demo/index.js';
 import { createFaults, defaultCode, defaultMessage, type FaultRule } from './faults.js';
 import { errorBody, matchPath, newRequestId, ServiceError, type EmuRequest, type Method, type Route } from './http.js';
 import { createStore, systemClock, type Clock } from './store.js';
@@ -90,7 +91,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = createStore(options.clock ?? systemClock);
   const faults = createFaults();
-  const routes: Route[] = [...aiWorkSpaceRoutes(store)];
+  const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store)];
   const calls: RecordedCall[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();

@@ -60,6 +60,30 @@ export interface StoredModel {
   versions: Map<string, StoredVersion>;
 }
 
+export interface StoredAlgorithmVersion {
+  seq: number;
+  AlgorithmVersion: string;
+  AlgorithmSpec: Record<string, unknown>;
+  UserId: string;
+  GmtCreateTime: string;
+  GmtModifiedTime: string;
+}
+
+export interface StoredAlgorithm {
+  seq: number;
+  AlgorithmId: string;
+  AlgorithmName: string;
+  AlgorithmProvider?: string;
+  AlgorithmDescription?: string;
+  DisplayName?: string;
+  WorkspaceId: string;
+  UserId: string;
+  TenantId: string;
+  GmtCreateTime: string;
+  GmtModifiedTime: string;
+  versions: Map<string, StoredAlgorithmVersion>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -69,14 +93,16 @@ export const systemClock: Clock = { now: () => new Date() };
 /** PAI's timestamp format: ISO 8601 UTC without milliseconds. */
 export const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const DEMO_ACCOUNT = { OwnerId: '1557702098194904', UserId: '1557702098194904', WorkspaceId: '23456' } as const;
+export const DEMO_ACCOUNT = { OwnerId: '1557702098194904', UserId: '1557702098194904', TenantId: '1557702098194904', WorkspaceId: '23456' } as const;
 
 export function createStore(clock: Clock = systemClock) {
   let seq = 0;
   let idCounter = 0;
   const models = new Map<string, StoredModel>();
+  const algorithms = new Map<string, StoredAlgorithm>();
   return {
     models,
+    algorithms,
     clock,
     nextSeq: () => (seq += 1),
     now: () => formatTime(clock.now()),
@@ -88,6 +114,7 @@ export function createStore(clock: Clock = systemClock) {
     },
     reset() {
       models.clear();
+      algorithms.clear();
       seq = 0;
     },
   };

@@ -1,4 +1,5 @@
-import { DEMO_ACCOUNT, formatTime, type Store, type StoredLabel, type StoredModel, type StoredVersion } from './store.js';
+import { DEMO_ACCOUNT, formatTime, type Store, type StoredLabel, type StoredModel, type StoredVersion } from '../store.js';
+import { BASE, demoId, HOUR, prng } from './random.js';
 
 /**
  * Demo data for `npm start` without an upstream: a registry of realistic models across nlp,
@@ -57,27 +58,6 @@ const TEAMS: Record<string, string> = { nlp: 'search', cv: 'vision', audio: 'spe
 const ENVS = ['prod', 'staging', 'dev'];
 const PROCESSORS: Record<string, string> = { Pytorch: 'pytorch_gpu_1.10', TensorFlow: 'tensorflow_gpu_1.12', Keras: 'tensorflow_cpu_2.7', XGBoost: 'xgboost', Alink: 'alink', Caffe: 'caffe_cpu', Xflow: 'xflow' };
 
-/** A small deterministic PRNG (mulberry32) so the demo data is the same on every start. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const BASE = Date.UTC(2025, 0, 6, 9, 0, 0);
-const HOUR = 3_600_000;
-
-function demoId(rand: () => number, prefix: string): string {
-  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 18; i += 1) s += chars[Math.floor(rand() * chars.length)];
-  return `${prefix}-${s}`;
-}
-
 function metricsFor(task: string, rand: () => number): Record<string, unknown> {
   const score = Math.round((0.78 + rand() * 0.2) * 1000) / 1000;
   const name = /speech-recognition/.test(task) ? 'cer' : /detection|segmentation/.test(task) ? 'mAP' : /generation|translation/.test(task) ? 'bleu' : 'accuracy';
@@ -85,7 +65,7 @@ function metricsFor(task: string, rand: () => number): Record<string, unknown> {
   return { Results: [{ Dataset: { DatasetId: demoId(rand, 'd') }, Metrics: { [name]: value } }] };
 }
 
-export function loadDemoData(store: Store): void {
+export function loadDemoModels(store: Store): void {
   const rand = prng(20250106);
   const specs = [...OWN.map((s) => [s, undefined] as const), ...PUBLIC.map((s) => [s, 'pai'] as const)];
   specs.forEach(([[name, domain, task, modelType, origin, params, framework, format, description], provider], i) => {

@@ -1,0 +1,9 @@
+import type { Store } from '../store.js';
+import { loadDemoAlgorithms } from './algorithms.js';
+import { loadDemoModels } from './models.js';
+
+/** Loads every product's demo data into a fresh store. */
+export function loadDemoData(store: Store): void {
+  loadDemoModels(store);
+  loadDemoAlgorithms(store);
+}
