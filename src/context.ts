@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
+import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
 
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
@@ -9,6 +10,7 @@ export interface Context {
   readonly upstream: UpstreamSession;
   readonly models: ModelsService;
   readonly algorithms: AlgorithmsService;
+  readonly evalTasks: EvalTasksService;
 }
 
 export interface ContextOptions {
@@ -26,5 +28,5 @@ export const readRequestId = (header: unknown): string => (typeof header === 'st
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId });
-  return { requestId, upstream, models: createModelsDomain(upstream), algorithms: createAlgorithmsDomain(upstream) };
+  return { requestId, upstream, models: createModelsDomain(upstream), algorithms: createAlgorithmsDomain(upstream), evalTasks: createEvalTasksDomain(upstream) };
 }

@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
+import { evalTaskResolvers } from './eval-tasks/index.js';
 import { modelResolvers } from './models/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
@@ -22,7 +23,7 @@ const scalarResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResol
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: mergeResolvers([scalarResolvers, modelResolvers, algorithmResolvers]),
+    resolvers: mergeResolvers([scalarResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers]),
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

@@ -5,9 +5,11 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
+import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
+import { EVAL_TASK_SECRET_FIELDS } from './eval-tasks/index.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
 
@@ -49,6 +51,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
       fastifyApolloDrainPlugin(app),
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false }),

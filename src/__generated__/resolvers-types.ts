@@ -6,12 +6,19 @@ import type { ModelApprovalStatus } from '../models/models.enums.js';
 import type { ModelSourceType } from '../models/models.enums.js';
 import type { ModelOrderField } from '../models/models.enums.js';
 import type { ModelVersionOrderField } from '../models/models.enums.js';
+import type { EvalTaskStatus } from '../eval-tasks/eval-tasks.enums.js';
+import type { EvalTaskFilterKey } from '../eval-tasks/eval-tasks.enums.js';
+import type { EvalTaskFilterOperator } from '../eval-tasks/eval-tasks.enums.js';
+import type { EvalTaskSamplingMethod } from '../eval-tasks/eval-tasks.enums.js';
+import type { EvalTaskOrderField } from '../eval-tasks/eval-tasks.enums.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ModelDTO, ModelVersionRecord, LabelDTO } from '../models/models.dto.js';
 import type { Connection, Edge } from '../core/pagination.js';
 import type { ModelRef, ModelVersionRef } from '../models/models.service.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from '../algorithms/algorithms.dto.js';
 import type { AlgorithmRef, AlgorithmVersionRef } from '../algorithms/algorithms.service.js';
+import type { EvalTaskDTO } from '../eval-tasks/eval-tasks.dto.js';
+import type { EvalTaskRef } from '../eval-tasks/eval-tasks.service.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -390,6 +397,37 @@ export type CreateAlgorithmVersionPayload = {
   algorithmVersion: Maybe<AlgorithmVersion>;
 };
 
+/** An evaluation task to create. */
+export type CreateEvalTaskInput = {
+  /** The LLM application whose traces are evaluated. */
+  appName: Scalars['String']['input'];
+  /** What the task evaluates. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** End of the trace data window; not before `startTime`. */
+  endTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Where the evaluated values are found. */
+  evaluationConfig?: InputMaybe<EvaluationConfigInput>;
+  /** Conditions trace data must meet. */
+  filters?: InputMaybe<Array<EvalTaskTraceFilterInput>>;
+  /** The judge model. */
+  modelConfig?: InputMaybe<EvalModelConfigInput>;
+  /** The task name: 1 to 128 characters. */
+  name: Scalars['String']['input'];
+  /** Width of each sampling window, in minutes (1 to 1440). */
+  samplingFrequencyMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Percentage of traces evaluated, 0 to 100. */
+  samplingRatio?: InputMaybe<Scalars['Int']['input']>;
+  /** Start of the trace data window. */
+  startTime?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** The result of `createEvalTask`. */
+export type CreateEvalTaskPayload = {
+  __typename?: 'CreateEvalTaskPayload';
+  /** The created task. */
+  evalTask: Maybe<EvalTask>;
+};
+
 /** A model to register. */
 export type CreateModelInput = {
   /** Who can see the model; default `PRIVATE`. */
@@ -507,6 +545,19 @@ export type DeleteAlgorithmVersionPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** Which evaluation task to delete. */
+export type DeleteEvalTaskInput = {
+  /** The id of the task. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `deleteEvalTask`. */
+export type DeleteEvalTaskPayload = {
+  __typename?: 'DeleteEvalTaskPayload';
+  /** The id of the deleted task; evict it from client caches. */
+  deletedId: Scalars['ID']['output'];
+};
+
 /** Which model to delete. */
 export type DeleteModelInput = {
   /** The id of the model to delete. */
@@ -533,6 +584,185 @@ export type DeleteModelVersionPayload = {
   __typename?: 'DeleteModelVersionPayload';
   /** The id of the deleted version (`<modelId>/<name>`); evict it from client caches. */
   deletedId: Scalars['ID']['output'];
+};
+
+/** The judge model that scores the sampled traces. Its API key is never returned. */
+export type EvalModelConfig = {
+  __typename?: 'EvalModelConfig';
+  /** The model's endpoint URL. */
+  endpoint: Maybe<Scalars['String']['output']>;
+  /** Whether an API key is set for the model. The key itself is write-only. */
+  hasApiKey: Scalars['Boolean']['output'];
+  /** Whether the model is self-hosted rather than a platform model. */
+  isSelfHost: Maybe<Scalars['Boolean']['output']>;
+  /** The model name, e.g. `qwen-max`. */
+  name: Maybe<Scalars['String']['output']>;
+  /** Sampling temperature. */
+  temperature: Maybe<Scalars['Float']['output']>;
+  /** Nucleus sampling probability. */
+  topP: Maybe<Scalars['Float']['output']>;
+  /** Whether the judge uses function calling. */
+  useFunctionCall: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** The judge model. */
+export type EvalModelConfigInput = {
+  /** **Write-only.** The model's API key; sent to PAI, never returned, logged or echoed in errors. */
+  apiKey?: InputMaybe<Scalars['String']['input']>;
+  /** The model's endpoint: an http(s) URL. */
+  endpoint?: InputMaybe<Scalars['String']['input']>;
+  /** Whether the model is self-hosted. */
+  isSelfHost?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The model name, e.g. `qwen-max`. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Sampling temperature, 0 to 2. */
+  temperature?: InputMaybe<Scalars['Float']['input']>;
+  /** Nucleus sampling probability, greater than 0 and at most 1. */
+  topP?: InputMaybe<Scalars['Float']['input']>;
+  /** Whether the judge uses function calling. */
+  useFunctionCall?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * An online evaluation task: it samples the trace data of an LLM application in windows and has
+ * a judge model evaluate the sampled queries, answers and contexts.
+ */
+export type EvalTask = {
+  __typename?: 'EvalTask';
+  /** The Alibaba Cloud account that owns the task. */
+  aliyunUid: Maybe<Scalars['String']['output']>;
+  /** The LLM application whose traces are evaluated. */
+  appName: Maybe<Scalars['String']['output']>;
+  /** When the task was created. */
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** What the task evaluates. */
+  description: Maybe<Scalars['String']['output']>;
+  /** End of the trace data window the task evaluates; `null` for an open-ended task. */
+  endTime: Maybe<Scalars['DateTime']['output']>;
+  /** Where in the trace spans the query, answer and context are found. */
+  evaluationConfig: Maybe<EvaluationConfig>;
+  /** Conditions trace data must meet to be sampled. */
+  filters: Array<EvalTaskTraceFilter>;
+  /** The task id (PAI `Id`). Stable and unique. */
+  id: Scalars['ID']['output'];
+  /** End of the last sampling window processed. Costs a `GetOnlineEvalTask` call for listed tasks. */
+  lastSamplingWindowEndTime: Maybe<Scalars['DateTime']['output']>;
+  /** Start of the last sampling window processed. Costs a `GetOnlineEvalTask` call for listed tasks. */
+  lastSamplingWindowStartTime: Maybe<Scalars['DateTime']['output']>;
+  /** The judge model. Its API key is write-only: `hasApiKey` says whether one is set. */
+  modelConfig: Maybe<EvalModelConfig>;
+  /** The task name. */
+  name: Maybe<Scalars['String']['output']>;
+  /** How many evaluation records the task has produced. */
+  recordCount: Maybe<Scalars['Int']['output']>;
+  /** Width of each sampling window, in minutes. */
+  samplingFrequencyMinutes: Maybe<Scalars['Int']['output']>;
+  /** Percentage (0 to 100) of the traces found in a window that are evaluated. */
+  samplingRatio: Maybe<Scalars['Int']['output']>;
+  /** Start of the trace data window the task evaluates. */
+  startTime: Maybe<Scalars['DateTime']['output']>;
+  /** Where the task is in its life. */
+  status: Maybe<EvalTaskStatus>;
+  /** The user who created the task. */
+  userId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of evaluation tasks. */
+export type EvalTaskConnection = {
+  __typename?: 'EvalTaskConnection';
+  /** The tasks on this page with their cursors. */
+  edges: Array<EvalTaskEdge>;
+  /** The tasks on this page, without cursors. */
+  nodes: Array<EvalTask>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many tasks match the filter in all (PAI `TotalCount`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An evaluation task and its position in a list. */
+export type EvalTaskEdge = {
+  __typename?: 'EvalTaskEdge';
+  /** Pass as `after` to continue after this task. */
+  cursor: Scalars['String']['output'];
+  /** The task. */
+  node: EvalTask;
+};
+
+/** Conditions on the evaluation task list. */
+export type EvalTaskFilter = {
+  /** Only tasks of this application (exact match). */
+  appName?: InputMaybe<Scalars['String']['input']>;
+  /** Fuzzy search over task name, id, description, application and metric. */
+  keyword?: InputMaybe<Scalars['String']['input']>;
+  /** Only tasks created at or before this time; not before `minTime`. */
+  maxTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only tasks created at or after this time. */
+  minTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only tasks that sample this way. */
+  samplingMethod?: InputMaybe<EvalTaskSamplingMethod>;
+  /** Only tasks in this status. */
+  status?: InputMaybe<EvalTaskStatus>;
+};
+
+export { EvalTaskFilterKey };
+
+export { EvalTaskFilterOperator };
+
+/** How to sort evaluation tasks. */
+export type EvalTaskOrder = {
+  /** The direction to sort in. */
+  direction?: OrderDirection;
+  /** The property to sort by. */
+  field?: EvalTaskOrderField;
+};
+
+export { EvalTaskOrderField };
+
+export { EvalTaskSamplingMethod };
+
+export { EvalTaskStatus };
+
+/** A condition trace data must meet to be sampled. */
+export type EvalTaskTraceFilter = {
+  __typename?: 'EvalTaskTraceFilter';
+  /** The trace property tested. */
+  key: EvalTaskFilterKey;
+  /** How it is compared. */
+  operator: EvalTaskFilterOperator;
+  /** The value compared with. */
+  value: Maybe<Scalars['String']['output']>;
+};
+
+/** A condition trace data must meet to be sampled. */
+export type EvalTaskTraceFilterInput = {
+  /** The trace property tested. */
+  key: EvalTaskFilterKey;
+  /** How it is compared. */
+  operator: EvalTaskFilterOperator;
+  /** The value compared with. */
+  value: Scalars['String']['input'];
+};
+
+/** Where in the trace spans the evaluated values are found. */
+export type EvaluationConfig = {
+  __typename?: 'EvaluationConfig';
+  /** Where the application's answer is. */
+  answer: Maybe<SpanExtraction>;
+  /** Where the retrieved context is. */
+  context: Maybe<SpanExtraction>;
+  /** Where the user's query is. */
+  query: Maybe<SpanExtraction>;
+};
+
+/** Where in the trace spans the evaluated values are found. */
+export type EvaluationConfigInput = {
+  /** Where the application's answer is. */
+  answer?: InputMaybe<SpanExtractionInput>;
+  /** Where the retrieved context is. */
+  context?: InputMaybe<SpanExtractionInput>;
+  /** Where the user's query is. */
+  query?: InputMaybe<SpanExtractionInput>;
 };
 
 /** A hyperparameter the algorithm accepts. */
@@ -948,6 +1178,8 @@ export type Mutation = {
   createAlgorithm: CreateAlgorithmPayload;
   /** Adds a version with its full spec to an algorithm (PaiStudio `CreateAlgorithmVersion`). */
   createAlgorithmVersion: CreateAlgorithmVersionPayload;
+  /** Creates an online evaluation task (PaiLLMTrace `CreateOnlineEvalTask`). It starts in `CREATED` and moves to `RUNNING` and `FINISHED` on its own. */
+  createEvalTask: CreateEvalTaskPayload;
   /** Registers a new model (PAI `CreateModel`). Returns the created model. */
   createModel: CreateModelPayload;
   /** Adds a version to a model (PAI `CreateModelVersion`). Without a name, PAI names it `0.1.0`, then increments the minor number (`0.2.0`, ...). */
@@ -956,6 +1188,8 @@ export type Mutation = {
   deleteAlgorithm: DeleteAlgorithmPayload;
   /** Deletes an algorithm version (PaiStudio `DeleteAlgorithmVersion`). */
   deleteAlgorithmVersion: DeleteAlgorithmVersionPayload;
+  /** Deletes an evaluation task (PaiLLMTrace `DeleteOnlineEvalTask`). */
+  deleteEvalTask: DeleteEvalTaskPayload;
   /** Deletes a model and all its versions (PAI `DeleteModel`). */
   deleteModel: DeleteModelPayload;
   /** Deletes one model version (PAI `DeleteModelVersion`). */
@@ -964,10 +1198,14 @@ export type Mutation = {
   removeModelLabels: RemoveModelLabelsPayload;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
   removeModelVersionLabels: RemoveModelVersionLabelsPayload;
+  /** Stops an evaluation task for good (PaiLLMTrace `StopOnlineEvalTask`); its status becomes `USER_CANCELED`. */
+  stopEvalTask: StopEvalTaskPayload;
   /** Changes an algorithm's display name and description (PaiStudio `UpdateAlgorithm`); the name cannot change. */
   updateAlgorithm: UpdateAlgorithmPayload;
   /** Replaces the spec of an algorithm version (PaiStudio `UpdateAlgorithmVersion`). */
   updateAlgorithmVersion: UpdateAlgorithmVersionPayload;
+  /** Changes an evaluation task (PaiLLMTrace `UpdateOnlineEvalTask`); omitted fields stay as they are. A stopped task cannot be changed. */
+  updateEvalTask: UpdateEvalTaskPayload;
   /** Changes a model's properties (PAI `UpdateModel`); omitted fields stay as they are. Labels are changed with `addModelLabels` and `removeModelLabels`. */
   updateModel: UpdateModelPayload;
   /** Changes a model version (PAI `UpdateModelVersion`); omitted fields stay as they are. The URI, format, framework and name cannot be changed. */
@@ -1015,6 +1253,15 @@ export type MutationCreateAlgorithmVersionArgs = {
  * The root of every write. Each mutation takes one `input` object and returns a payload that
  * holds the affected object, so client caches can update without a refetch.
  */
+export type MutationCreateEvalTaskArgs = {
+  input: CreateEvalTaskInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
 export type MutationCreateModelArgs = {
   input: CreateModelInput;
 };
@@ -1044,6 +1291,15 @@ export type MutationDeleteAlgorithmArgs = {
  */
 export type MutationDeleteAlgorithmVersionArgs = {
   input: DeleteAlgorithmVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationDeleteEvalTaskArgs = {
+  input: DeleteEvalTaskInput;
 };
 
 
@@ -1087,6 +1343,15 @@ export type MutationRemoveModelVersionLabelsArgs = {
  * The root of every write. Each mutation takes one `input` object and returns a payload that
  * holds the affected object, so client caches can update without a refetch.
  */
+export type MutationStopEvalTaskArgs = {
+  input: StopEvalTaskInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
 export type MutationUpdateAlgorithmArgs = {
   input: UpdateAlgorithmInput;
 };
@@ -1098,6 +1363,15 @@ export type MutationUpdateAlgorithmArgs = {
  */
 export type MutationUpdateAlgorithmVersionArgs = {
   input: UpdateAlgorithmVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch.
+ */
+export type MutationUpdateEvalTaskArgs = {
+  input: UpdateEvalTaskInput;
 };
 
 
@@ -1183,6 +1457,14 @@ export type Query = {
    * fetched once, only when selected.
    */
   algorithms: AlgorithmConnection;
+  /** One evaluation task by id (PaiLLMTrace `GetOnlineEvalTask`), or `null` when no task has that id. */
+  evalTask: Maybe<EvalTask>;
+  /**
+   * Online evaluation tasks (PaiLLMTrace `ListOnlineEvalTasks`): tasks that sample an LLM
+   * application's trace data and have a judge model score it. Newest first by default. PAI serves
+   * at most 50 per page, so `first` above 50 costs one upstream call per 50 tasks.
+   */
+  evalTasks: EvalTaskConnection;
   /**
    * One model by its id (PAI `GetModel`), or `null` when no model has that id.
    * Asking for the same id several times in one operation costs one upstream call.
@@ -1214,6 +1496,27 @@ export type QueryAlgorithmsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AlgorithmFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here.
+ */
+export type QueryEvalTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here.
+ */
+export type QueryEvalTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EvalTaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<EvalTaskOrder>;
 };
 
 
@@ -1269,6 +1572,40 @@ export type RemoveModelVersionLabelsPayload = {
   modelVersion: Maybe<ModelVersion>;
 };
 
+/** How to extract one value from trace spans. */
+export type SpanExtraction = {
+  __typename?: 'SpanExtraction';
+  /** JSON path of the value inside the span, e.g. `attributes.input.value`. */
+  jsonPathInSpan: Maybe<Scalars['String']['output']>;
+  /** Second-level JSON path when that value is itself a JSON string, e.g. `message/value`. */
+  jsonPathInSpanValue: Maybe<Scalars['String']['output']>;
+  /** The span that holds the value. */
+  spanName: Maybe<Scalars['String']['output']>;
+};
+
+/** How to extract one value from trace spans. */
+export type SpanExtractionInput = {
+  /** JSON path of the value inside the span, e.g. `attributes.output.value`. */
+  jsonPathInSpan: Scalars['String']['input'];
+  /** Second-level JSON path when that value is itself a JSON string. */
+  jsonPathInSpanValue?: InputMaybe<Scalars['String']['input']>;
+  /** The span that holds the value. */
+  spanName: Scalars['String']['input'];
+};
+
+/** Which evaluation task to stop. */
+export type StopEvalTaskInput = {
+  /** The id of the task. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `stopEvalTask`. */
+export type StopEvalTaskPayload = {
+  __typename?: 'StopEvalTaskPayload';
+  /** The stopped task. */
+  evalTask: Maybe<EvalTask>;
+};
+
 /** Changes to an algorithm; only the display name and description can change. */
 export type UpdateAlgorithmInput = {
   /** New description. */
@@ -1301,6 +1638,39 @@ export type UpdateAlgorithmVersionPayload = {
   __typename?: 'UpdateAlgorithmVersionPayload';
   /** The version as it is after the change. */
   algorithmVersion: Maybe<AlgorithmVersion>;
+};
+
+/** Changes to an evaluation task. Omitted fields stay as they are. */
+export type UpdateEvalTaskInput = {
+  /** New application name. */
+  appName?: InputMaybe<Scalars['String']['input']>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New end of the trace data window. */
+  endTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** New extraction paths. */
+  evaluationConfig?: InputMaybe<EvaluationConfigInput>;
+  /** New filters; replace the old ones. */
+  filters?: InputMaybe<Array<EvalTaskTraceFilterInput>>;
+  /** The id of the task to change. */
+  id: Scalars['ID']['input'];
+  /** New judge model. */
+  modelConfig?: InputMaybe<EvalModelConfigInput>;
+  /** New name: 1 to 128 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New sampling window width, in minutes (1 to 1440). */
+  samplingFrequencyMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** New sampling percentage, 0 to 100. */
+  samplingRatio?: InputMaybe<Scalars['Int']['input']>;
+  /** New start of the trace data window. */
+  startTime?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** The result of `updateEvalTask`. */
+export type UpdateEvalTaskPayload = {
+  __typename?: 'UpdateEvalTaskPayload';
+  /** The task as it is after the change. */
+  evalTask: Maybe<EvalTask>;
 };
 
 /** Changes to a model. Omitted fields are left as they are. */
@@ -1479,6 +1849,8 @@ export type ResolversTypes = {
   CreateAlgorithmPayload: ResolverTypeWrapper<AlgorithmRef>;
   CreateAlgorithmVersionInput: CreateAlgorithmVersionInput;
   CreateAlgorithmVersionPayload: ResolverTypeWrapper<AlgorithmVersionRef>;
+  CreateEvalTaskInput: CreateEvalTaskInput;
+  CreateEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
   CreateModelInput: CreateModelInput;
   CreateModelPayload: ResolverTypeWrapper<ModelRef>;
   CreateModelVersionInput: CreateModelVersionInput;
@@ -1488,10 +1860,29 @@ export type ResolversTypes = {
   DeleteAlgorithmPayload: ResolverTypeWrapper<DeleteAlgorithmPayload>;
   DeleteAlgorithmVersionInput: DeleteAlgorithmVersionInput;
   DeleteAlgorithmVersionPayload: ResolverTypeWrapper<DeleteAlgorithmVersionPayload>;
+  DeleteEvalTaskInput: DeleteEvalTaskInput;
+  DeleteEvalTaskPayload: ResolverTypeWrapper<DeleteEvalTaskPayload>;
   DeleteModelInput: DeleteModelInput;
   DeleteModelPayload: ResolverTypeWrapper<DeleteModelPayload>;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: ResolverTypeWrapper<DeleteModelVersionPayload>;
+  EvalModelConfig: ResolverTypeWrapper<EvalModelConfig>;
+  EvalModelConfigInput: EvalModelConfigInput;
+  EvalTask: ResolverTypeWrapper<EvalTaskDTO>;
+  EvalTaskConnection: ResolverTypeWrapper<Connection<EvalTaskDTO>>;
+  EvalTaskEdge: ResolverTypeWrapper<Edge<EvalTaskDTO>>;
+  EvalTaskFilter: EvalTaskFilter;
+  EvalTaskFilterKey: EvalTaskFilterKey;
+  EvalTaskFilterOperator: EvalTaskFilterOperator;
+  EvalTaskOrder: EvalTaskOrder;
+  EvalTaskOrderField: EvalTaskOrderField;
+  EvalTaskSamplingMethod: EvalTaskSamplingMethod;
+  EvalTaskStatus: EvalTaskStatus;
+  EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskTraceFilter>;
+  EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
+  EvaluationConfig: ResolverTypeWrapper<EvaluationConfig>;
+  EvaluationConfigInput: EvaluationConfigInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HyperParameterDefinition: ResolverTypeWrapper<HyperParameterDefinition>;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: ResolverTypeWrapper<HyperParameterRange>;
@@ -1534,11 +1925,17 @@ export type ResolversTypes = {
   RemoveModelLabelsPayload: ResolverTypeWrapper<ModelRef>;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ResolverTypeWrapper<ModelVersionRef>;
+  SpanExtraction: ResolverTypeWrapper<SpanExtraction>;
+  SpanExtractionInput: SpanExtractionInput;
+  StopEvalTaskInput: StopEvalTaskInput;
+  StopEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateAlgorithmInput: UpdateAlgorithmInput;
   UpdateAlgorithmPayload: ResolverTypeWrapper<AlgorithmRef>;
   UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
   UpdateAlgorithmVersionPayload: ResolverTypeWrapper<AlgorithmVersionRef>;
+  UpdateEvalTaskInput: UpdateEvalTaskInput;
+  UpdateEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
   UpdateModelInput: UpdateModelInput;
   UpdateModelPayload: ResolverTypeWrapper<ModelRef>;
   UpdateModelVersionInput: UpdateModelVersionInput;
@@ -1575,6 +1972,8 @@ export type ResolversParentTypes = {
   CreateAlgorithmPayload: AlgorithmRef;
   CreateAlgorithmVersionInput: CreateAlgorithmVersionInput;
   CreateAlgorithmVersionPayload: AlgorithmVersionRef;
+  CreateEvalTaskInput: CreateEvalTaskInput;
+  CreateEvalTaskPayload: EvalTaskRef;
   CreateModelInput: CreateModelInput;
   CreateModelPayload: ModelRef;
   CreateModelVersionInput: CreateModelVersionInput;
@@ -1584,10 +1983,24 @@ export type ResolversParentTypes = {
   DeleteAlgorithmPayload: DeleteAlgorithmPayload;
   DeleteAlgorithmVersionInput: DeleteAlgorithmVersionInput;
   DeleteAlgorithmVersionPayload: DeleteAlgorithmVersionPayload;
+  DeleteEvalTaskInput: DeleteEvalTaskInput;
+  DeleteEvalTaskPayload: DeleteEvalTaskPayload;
   DeleteModelInput: DeleteModelInput;
   DeleteModelPayload: DeleteModelPayload;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: DeleteModelVersionPayload;
+  EvalModelConfig: EvalModelConfig;
+  EvalModelConfigInput: EvalModelConfigInput;
+  EvalTask: EvalTaskDTO;
+  EvalTaskConnection: Connection<EvalTaskDTO>;
+  EvalTaskEdge: Edge<EvalTaskDTO>;
+  EvalTaskFilter: EvalTaskFilter;
+  EvalTaskOrder: EvalTaskOrder;
+  EvalTaskTraceFilter: EvalTaskTraceFilter;
+  EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
+  EvaluationConfig: EvaluationConfig;
+  EvaluationConfigInput: EvaluationConfigInput;
+  Float: Scalars['Float']['output'];
   HyperParameterDefinition: HyperParameterDefinition;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: HyperParameterRange;
@@ -1623,11 +2036,17 @@ export type ResolversParentTypes = {
   RemoveModelLabelsPayload: ModelRef;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ModelVersionRef;
+  SpanExtraction: SpanExtraction;
+  SpanExtractionInput: SpanExtractionInput;
+  StopEvalTaskInput: StopEvalTaskInput;
+  StopEvalTaskPayload: EvalTaskRef;
   String: Scalars['String']['output'];
   UpdateAlgorithmInput: UpdateAlgorithmInput;
   UpdateAlgorithmPayload: AlgorithmRef;
   UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
   UpdateAlgorithmVersionPayload: AlgorithmVersionRef;
+  UpdateEvalTaskInput: UpdateEvalTaskInput;
+  UpdateEvalTaskPayload: EvalTaskRef;
   UpdateModelInput: UpdateModelInput;
   UpdateModelPayload: ModelRef;
   UpdateModelVersionInput: UpdateModelVersionInput;
@@ -1745,6 +2164,10 @@ export type CreateAlgorithmVersionPayloadResolvers<ContextType = Context, Parent
   algorithmVersion?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType>;
 };
 
+export type CreateEvalTaskPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateEvalTaskPayload'] = ResolversParentTypes['CreateEvalTaskPayload']> = {
+  evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType>;
+};
+
 export type CreateModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateModelPayload'] = ResolversParentTypes['CreateModelPayload']> = {
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
 };
@@ -1765,12 +2188,81 @@ export type DeleteAlgorithmVersionPayloadResolvers<ContextType = Context, Parent
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DeleteEvalTaskPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteEvalTaskPayload'] = ResolversParentTypes['DeleteEvalTaskPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type DeleteModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteModelPayload'] = ResolversParentTypes['DeleteModelPayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type DeleteModelVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteModelVersionPayload'] = ResolversParentTypes['DeleteModelVersionPayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type EvalModelConfigResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalModelConfig'] = ResolversParentTypes['EvalModelConfig']> = {
+  endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isSelfHost?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  temperature?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  topP?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  useFunctionCall?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type EvalTaskResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTask'] = ResolversParentTypes['EvalTask']> = {
+  aliyunUid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  appName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  evaluationConfig?: Resolver<Maybe<ResolversTypes['EvaluationConfig']>, ParentType, ContextType>;
+  filters?: Resolver<Array<ResolversTypes['EvalTaskTraceFilter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastSamplingWindowEndTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastSamplingWindowStartTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  modelConfig?: Resolver<Maybe<ResolversTypes['EvalModelConfig']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  samplingFrequencyMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  samplingRatio?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['EvalTaskStatus']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EvalTaskConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskConnection'] = ResolversParentTypes['EvalTaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EvalTaskEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['EvalTask']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EvalTaskEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskEdge'] = ResolversParentTypes['EvalTaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EvalTask'], ParentType, ContextType>;
+};
+
+export type EvalTaskFilterKeyResolvers = EnumResolverSignature<{ INPUT?: any, OUTPUT?: any, SERVICE_ID?: any, SERVICE_NAME?: any, SPAN_NAME?: any, SPAN_TYPE?: any, STATUS?: any, TRACE_NAME?: any, TRACE_TYPE?: any }, ResolversTypes['EvalTaskFilterKey']>;
+
+export type EvalTaskFilterOperatorResolvers = EnumResolverSignature<{ CONTAINS?: any, EQUALS?: any, STARTS_WITH?: any }, ResolversTypes['EvalTaskFilterOperator']>;
+
+export type EvalTaskOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT?: any, ID?: any, NAME?: any, STATUS?: any }, ResolversTypes['EvalTaskOrderField']>;
+
+export type EvalTaskSamplingMethodResolvers = EnumResolverSignature<{ RATIO?: any, WINDOW?: any }, ResolversTypes['EvalTaskSamplingMethod']>;
+
+export type EvalTaskStatusResolvers = EnumResolverSignature<{ CREATED?: any, FINISHED?: any, RUNNING?: any, USER_CANCELED?: any }, ResolversTypes['EvalTaskStatus']>;
+
+export type EvalTaskTraceFilterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskTraceFilter'] = ResolversParentTypes['EvalTaskTraceFilter']> = {
+  key?: Resolver<ResolversTypes['EvalTaskFilterKey'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['EvalTaskFilterOperator'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EvaluationConfigResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvaluationConfig'] = ResolversParentTypes['EvaluationConfig']> = {
+  answer?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
+  context?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
+  query?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
 };
 
 export type HyperParameterDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HyperParameterDefinition'] = ResolversParentTypes['HyperParameterDefinition']> = {
@@ -1908,16 +2400,20 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   addModelVersionLabels?: Resolver<ResolversTypes['AddModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
   createAlgorithm?: Resolver<ResolversTypes['CreateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
   createAlgorithmVersion?: Resolver<ResolversTypes['CreateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
+  createEvalTask?: Resolver<ResolversTypes['CreateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationCreateEvalTaskArgs, 'input'>>;
   createModel?: Resolver<ResolversTypes['CreateModelPayload'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
   createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
   deleteAlgorithm?: Resolver<ResolversTypes['DeleteAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
   deleteAlgorithmVersion?: Resolver<ResolversTypes['DeleteAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
+  deleteEvalTask?: Resolver<ResolversTypes['DeleteEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
   deleteModel?: Resolver<ResolversTypes['DeleteModelPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
   deleteModelVersion?: Resolver<ResolversTypes['DeleteModelVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
   removeModelLabels?: Resolver<ResolversTypes['RemoveModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
   removeModelVersionLabels?: Resolver<ResolversTypes['RemoveModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
+  stopEvalTask?: Resolver<ResolversTypes['StopEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
   updateAlgorithm?: Resolver<ResolversTypes['UpdateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
   updateAlgorithmVersion?: Resolver<ResolversTypes['UpdateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
+  updateEvalTask?: Resolver<ResolversTypes['UpdateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
   updateModel?: Resolver<ResolversTypes['UpdateModelPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
   updateModelVersion?: Resolver<ResolversTypes['UpdateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
 };
@@ -1940,6 +2436,8 @@ export type ProgressDefinitionsResolvers<ContextType = Context, ParentType exten
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType, RequireFields<QueryAlgorithmArgs, 'id'>>;
   algorithms?: Resolver<ResolversTypes['AlgorithmConnection'], ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
+  evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType, RequireFields<QueryEvalTaskArgs, 'id'>>;
+  evalTasks?: Resolver<ResolversTypes['EvalTaskConnection'], ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
   models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
 };
@@ -1952,12 +2450,26 @@ export type RemoveModelVersionLabelsPayloadResolvers<ContextType = Context, Pare
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
+export type SpanExtractionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SpanExtraction'] = ResolversParentTypes['SpanExtraction']> = {
+  jsonPathInSpan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  jsonPathInSpanValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  spanName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type StopEvalTaskPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StopEvalTaskPayload'] = ResolversParentTypes['StopEvalTaskPayload']> = {
+  evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType>;
+};
+
 export type UpdateAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmPayload'] = ResolversParentTypes['UpdateAlgorithmPayload']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
 };
 
 export type UpdateAlgorithmVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmVersionPayload'] = ResolversParentTypes['UpdateAlgorithmVersionPayload']> = {
   algorithmVersion?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType>;
+};
+
+export type UpdateEvalTaskPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateEvalTaskPayload'] = ResolversParentTypes['UpdateEvalTaskPayload']> = {
+  evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType>;
 };
 
 export type UpdateModelPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateModelPayload'] = ResolversParentTypes['UpdateModelPayload']> = {
@@ -1986,13 +2498,26 @@ export type Resolvers<ContextType = Context> = {
   ConditionExpression?: ConditionExpressionResolvers<ContextType>;
   CreateAlgorithmPayload?: CreateAlgorithmPayloadResolvers<ContextType>;
   CreateAlgorithmVersionPayload?: CreateAlgorithmVersionPayloadResolvers<ContextType>;
+  CreateEvalTaskPayload?: CreateEvalTaskPayloadResolvers<ContextType>;
   CreateModelPayload?: CreateModelPayloadResolvers<ContextType>;
   CreateModelVersionPayload?: CreateModelVersionPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteAlgorithmPayload?: DeleteAlgorithmPayloadResolvers<ContextType>;
   DeleteAlgorithmVersionPayload?: DeleteAlgorithmVersionPayloadResolvers<ContextType>;
+  DeleteEvalTaskPayload?: DeleteEvalTaskPayloadResolvers<ContextType>;
   DeleteModelPayload?: DeleteModelPayloadResolvers<ContextType>;
   DeleteModelVersionPayload?: DeleteModelVersionPayloadResolvers<ContextType>;
+  EvalModelConfig?: EvalModelConfigResolvers<ContextType>;
+  EvalTask?: EvalTaskResolvers<ContextType>;
+  EvalTaskConnection?: EvalTaskConnectionResolvers<ContextType>;
+  EvalTaskEdge?: EvalTaskEdgeResolvers<ContextType>;
+  EvalTaskFilterKey?: EvalTaskFilterKeyResolvers;
+  EvalTaskFilterOperator?: EvalTaskFilterOperatorResolvers;
+  EvalTaskOrderField?: EvalTaskOrderFieldResolvers;
+  EvalTaskSamplingMethod?: EvalTaskSamplingMethodResolvers;
+  EvalTaskStatus?: EvalTaskStatusResolvers;
+  EvalTaskTraceFilter?: EvalTaskTraceFilterResolvers<ContextType>;
+  EvaluationConfig?: EvaluationConfigResolvers<ContextType>;
   HyperParameterDefinition?: HyperParameterDefinitionResolvers<ContextType>;
   HyperParameterRange?: HyperParameterRangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
@@ -2018,8 +2543,11 @@ export type Resolvers<ContextType = Context> = {
   Query?: QueryResolvers<ContextType>;
   RemoveModelLabelsPayload?: RemoveModelLabelsPayloadResolvers<ContextType>;
   RemoveModelVersionLabelsPayload?: RemoveModelVersionLabelsPayloadResolvers<ContextType>;
+  SpanExtraction?: SpanExtractionResolvers<ContextType>;
+  StopEvalTaskPayload?: StopEvalTaskPayloadResolvers<ContextType>;
   UpdateAlgorithmPayload?: UpdateAlgorithmPayloadResolvers<ContextType>;
   UpdateAlgorithmVersionPayload?: UpdateAlgorithmVersionPayloadResolvers<ContextType>;
+  UpdateEvalTaskPayload?: UpdateEvalTaskPayloadResolvers<ContextType>;
   UpdateModelPayload?: UpdateModelPayloadResolvers<ContextType>;
   UpdateModelVersionPayload?: UpdateModelVersionPayloadResolvers<ContextType>;
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromLlmTraceTime } from './time.js';
 
 /**
  * Building blocks for upstream DTO schemas. Upstream optional fields may be absent or null;
@@ -28,3 +29,17 @@ export const list = <T extends z.ZodType>(item: T) =>
     .transform((v) => v ?? []);
 
 export const requestId = z.string().optional();
+
+/** A PaiLLMTrace time (`YYYY-MM-DD HH:mm:ss`, UTC), read as ISO 8601; empty reads as unset. */
+export const llmTraceTime = z
+  .string()
+  .nullish()
+  .transform((s, ctx) => {
+    if (s === null || s === undefined || s === '') return null;
+    const iso = fromLlmTraceTime(s);
+    if (iso === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a time in YYYY-MM-DD HH:mm:ss form' });
+      return z.NEVER;
+    }
+    return iso;
+  });

@@ -21,8 +21,13 @@ export interface ControlDeps {
   reset(): void;
 }
 
+/** Credentials in recorded calls: the Authorization header and eval-task model API keys. */
+const redactKeys = (text: string) => text.replace(/("ApiKey"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, '$1[redacted]$3').replace(/(%22ApiKey%22%3A%22)(.*?)(%22)/g, '$1%5Bredacted%5D$3');
+
 const redact = (c: RecordedCall) => ({
   ...c,
+  query: redactKeys(c.query),
+  body: redactKeys(c.body),
   headers: Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, k === 'authorization' ? '[redacted]' : v])),
 });
 

@@ -84,6 +84,27 @@ export interface StoredAlgorithm {
   versions: Map<string, StoredAlgorithmVersion>;
 }
 
+export interface StoredEvalTask {
+  seq: number;
+  Id: string;
+  Name: string;
+  Description?: string;
+  AppName?: string;
+  AliyunUid: string;
+  UserId: string;
+  /** Epoch milliseconds; statuses and record counts are derived from them and the clock. */
+  createdAt: number;
+  startTime?: number;
+  endTime?: number;
+  stoppedAt?: number;
+  SamplingFrequencyMinutes: number;
+  SamplingRatio: number;
+  Filters: { Key: string; Operator: string; Value: string }[];
+  EvaluationConfig?: Record<string, unknown>;
+  /** Includes ApiKey: the service stores it and echoes it back. */
+  ModelConfig?: Record<string, unknown>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -100,9 +121,11 @@ export function createStore(clock: Clock = systemClock) {
   let idCounter = 0;
   const models = new Map<string, StoredModel>();
   const algorithms = new Map<string, StoredAlgorithm>();
+  const evalTasks = new Map<string, StoredEvalTask>();
   return {
     models,
     algorithms,
+    evalTasks,
     clock,
     nextSeq: () => (seq += 1),
     now: () => formatTime(clock.now()),
@@ -115,6 +138,7 @@ export function createStore(clock: Clock = systemClock) {
     reset() {
       models.clear();
       algorithms.clear();
+      evalTasks.clear();
       seq = 0;
     },
   };

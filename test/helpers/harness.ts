@@ -5,6 +5,7 @@ import { createUpstreamClient } from '../../src/core/upstream/client.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
 import { createBearerSigner } from '../../src/core/upstream/signer.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Clock } from '../../src/emulator/store.js';
 import { createServer } from '../../src/server.js';
 
 /** The API key the test emulator requires; tests assert it never leaks. */
@@ -38,8 +39,8 @@ export interface Harness {
  * A real gateway on an ephemeral port over a real emulator, both in process. Logs are
  * captured line by line so tests can search them for secrets.
  */
-export async function startHarness(opts: { demoData?: boolean; timeoutMs?: number; concurrency?: number; apiKey?: string } = {}): Promise<Harness> {
-  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), demoData: opts.demoData ?? true });
+export async function startHarness(opts: { demoData?: boolean; timeoutMs?: number; concurrency?: number; apiKey?: string; clock?: Clock } = {}): Promise<Harness> {
+  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
   const emulatorUrl = await emulator.listen();
   const logs: string[] = [];
   const responses: string[] = [];
@@ -85,3 +86,17 @@ export async function startHarness(opts: { demoData?: boolean; timeoutMs?: numbe
 
 /** The first error's code, for compact assertions. */
 export const codeOf = (r: GraphQLResult) => r.body.errors?.[0]?.extensions?.code;
+
+/** A clock tests move by hand, so time-driven states need no sleeping. */
+export function manualClock(start: string) {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => {
+      now = Date.parse(iso);
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}

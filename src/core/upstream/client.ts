@@ -98,9 +98,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const ms = Math.round(performance.now() - started);
     const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
 
+    const scrub = (message: string | undefined) => (message && input.secrets?.length ? input.secrets.reduce((m, secret) => (secret ? m.split(secret).join('[redacted]') : m), message) : message);
+
     if (!response.ok) {
       const errorBody = readErrorBody(text);
       errorBody.requestId ??= headerRequestId;
+      errorBody.message = scrub(errorBody.message);
       const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status }, errorBody, readRetryAfterMs(response.headers));
       logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed');
       throw error;
@@ -115,6 +118,16 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
     const requestId = (json as { RequestId?: unknown; requestId?: unknown } | null)?.RequestId ?? (json as { requestId?: unknown } | null)?.requestId;
     const requestIdText = typeof requestId === 'string' ? requestId : headerRequestId;
+    if (op.errorInBody) {
+      const errorBody = readErrorBody(text);
+      if (errorBody.code && !/^(200|OK|Success)$/i.test(errorBody.code)) {
+        errorBody.requestId ??= requestIdText;
+        errorBody.message = scrub(errorBody.message);
+        const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status, classifyAs: 400 }, errorBody, undefined);
+        logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed (error in a 2xx body)');
+        throw error;
+      }
+    }
     const parsed = op.response.safeParse(json);
     if (!parsed.success) {
       const problem = firstIssue(parsed.error);

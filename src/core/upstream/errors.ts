@@ -45,12 +45,14 @@ const clip = (s: string | undefined) => (s ? s.replace(/\s+/g, ' ').slice(0, 300
  * Upstream bodies are never copied into errors; only Code, a clipped Message and RequestId.
  */
 export function mapUpstreamError(
-  info: { product: UpstreamInfo['product']; action: string; status: number },
+  info: { product: UpstreamInfo['product']; action: string; status: number; classifyAs?: number },
   body: UpstreamErrorBody,
   retryAfterMs: number | undefined,
 ): UpstreamError {
-  const { product, action, status } = info;
-  const upstream: UpstreamInfo = { product, action, status, code: body.code, requestId: body.requestId };
+  const { product, action } = info;
+  const upstream: UpstreamInfo = { product, action, status: info.status, code: body.code, requestId: body.requestId };
+  // An error reported inside a 2xx body is classified as the 4xx it stands for.
+  const status = info.classifyAs ?? info.status;
   const code = body.code ?? '';
   const detail = clip(body.message);
   const said = detail ? `: ${detail}` : '';

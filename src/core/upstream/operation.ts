@@ -21,15 +21,21 @@ export interface OperationSpec<Res> {
   readonly response: z.ZodType<Res>;
   /** Reads with no side effects; only these may ever be retried blindly. */
   readonly idempotent: boolean;
+  /**
+   * The product may answer 2xx with an error in the body's `Code`/`Message` (PaiLLMTrace's
+   * success schema carries them "only when the response is in error").
+   */
+  readonly errorInBody: boolean;
 }
 
 export function defineOperation<Res>(
-  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent'> & { bodyType?: BodyType },
+  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent' | 'errorInBody'> & { bodyType?: BodyType; errorInBody?: boolean },
 ): OperationSpec<Res> {
   return {
     ...spec,
     bodyType: spec.bodyType ?? (spec.method === 'POST' || spec.method === 'PUT' ? 'json' : 'none'),
     idempotent: spec.method === 'GET',
+    errorInBody: spec.errorInBody ?? false,
   };
 }
 
@@ -41,6 +47,8 @@ export interface CallInput {
   /** Query parameters by upstream name; undefined and null values are left out. */
   readonly query?: object;
   readonly body?: Readonly<Record<string, unknown>>;
+  /** Values (e.g. a model API key this call carries) to blank out of any error this call raises. */
+  readonly secrets?: readonly string[];
 }
 
 export type ResponseOf<Op> = Op extends OperationSpec<infer R> ? R : never;

@@ -1,0 +1,49 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, visit, type DocumentNode } from 'graphql';
+
+const REDACTED = '[redacted]';
+
+/** Every string under a secret-named key, anywhere in a variables object. */
+function secretsInVariables(value: unknown, fields: ReadonlySet<string>, out: Set<string>, underSecret = false): Set<string> {
+  if (typeof value === 'string') {
+    if (underSecret && value) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) secretsInVariables(v, fields, out, underSecret);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) secretsInVariables(v, fields, out, fields.has(k));
+  }
+  return out;
+}
+
+/** Every string literal written for a secret-named input field in the document. */
+function secretsInDocument(document: DocumentNode | undefined, fields: ReadonlySet<string>, out: Set<string>): Set<string> {
+  if (!document) return out;
+  visit(document, {
+    ObjectField(node) {
+      if (fields.has(node.name.value) && node.value.kind === Kind.STRING && node.value.value) out.add(node.value.value);
+    },
+  });
+  return out;
+}
+
+/**
+ * Keeps write-only secrets (the eval-task judge's `apiKey`) out of error messages. GraphQL's
+ * own variable errors print the offending input object whole, secret included; this blanks
+ * every secret value the request carried from every error before the response leaves.
+ */
+export function createSecretRedactionPlugin(options: { fields: readonly string[] }): ApolloServerPlugin {
+  const fields = new Set(options.fields);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ request, document, response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors?.length) return;
+          const secrets = secretsInDocument(document, fields, secretsInVariables(request.variables, fields, new Set()));
+          if (secrets.size === 0) return;
+          const scrub = (text: string) => [...secrets].reduce((t, s) => t.split(s).join(REDACTED), text);
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({ ...e, message: scrub(e.message) }));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { knownOrNull } from '../core/enums.js';
+import { EvalTaskFilterKey, EvalTaskFilterOperator, EvalTaskOrderField, EvalTaskSamplingMethod, EvalTaskStatus } from './eval-tasks.enums.js';
+
+const span = (s: { SpanName?: string | null; JsonPathInSpan?: string | null; JsonPathInSpanValue?: string | null } | null | undefined) =>
+  s ? { spanName: s.SpanName ?? null, jsonPathInSpan: s.JsonPathInSpan ?? null, jsonPathInSpanValue: s.JsonPathInSpanValue ?? null } : null;
+
+export const evalTaskResolvers: Resolvers = {
+  Query: {
+    evalTasks: (_p, args, { evalTasks }) => evalTasks.list(args),
+    evalTask: (_p, { id }, { evalTasks }) => evalTasks.task(id),
+  },
+
+  Mutation: {
+    createEvalTask: (_p, { input }, { evalTasks }) => evalTasks.createEvalTask(input),
+    updateEvalTask: (_p, { input }, { evalTasks }) => evalTasks.updateEvalTask(input),
+    stopEvalTask: (_p, { input }, { evalTasks }) => evalTasks.stopEvalTask(input),
+    deleteEvalTask: (_p, { input }, { evalTasks }) => evalTasks.deleteEvalTask(input),
+  },
+
+  EvalTask: {
+    id: (t) => t.Id,
+    name: (t) => t.Name ?? null,
+    description: (t) => t.Description ?? null,
+    appName: (t) => t.AppName ?? null,
+    status: (t) => knownOrNull(EvalTaskStatus, t.Status),
+    createdAt: (t) => t.GmtCreateTime,
+    startTime: (t) => t.GmtStartTime,
+    endTime: (t) => t.GmtEndTime,
+    lastSamplingWindowStartTime: (t, _a, { evalTasks }) => evalTasks.detailField(t, 'GmtLastSamplingWindowStartTime'),
+    lastSamplingWindowEndTime: (t, _a, { evalTasks }) => evalTasks.detailField(t, 'GmtLastSamplingWindowEndTime'),
+    samplingFrequencyMinutes: (t) => t.SamplingFrequencyMinutes ?? null,
+    samplingRatio: (t) => t.SamplingRatio ?? null,
+    recordCount: (t) => t.RecordCount ?? null,
+    // Filters with a key or operator this gateway does not know are left out rather than failing the task.
+    filters: (t) =>
+      t.Filters.flatMap((f) => {
+        const key = knownOrNull(EvalTaskFilterKey, f.Key);
+        const operator = knownOrNull(EvalTaskFilterOperator, f.Operator);
+        return key && operator ? [{ key, operator, value: f.Value ?? null }] : [];
+      }),
+    evaluationConfig: (t) => (t.EvaluationConfig ? { query: span(t.EvaluationConfig.Query), answer: span(t.EvaluationConfig.Answer), context: span(t.EvaluationConfig.Context) } : null),
+    modelConfig: (t) =>
+      t.ModelConfig
+        ? {
+            name: t.ModelConfig.Name ?? null,
+            endpoint: t.ModelConfig.Endpoint ?? null,
+            isSelfHost: t.ModelConfig.IsSelfHost ?? null,
+            temperature: t.ModelConfig.Temperature ?? null,
+            topP: t.ModelConfig.TopP ?? null,
+            useFunctionCall: t.ModelConfig.UseFunctionCall ?? null,
+            hasApiKey: t.ModelConfig.HasApiKey,
+          }
+        : null,
+    aliyunUid: (t) => t.AliyunUid ?? null,
+    userId: (t) => t.UserId ?? null,
+  },
+
+  CreateEvalTaskPayload: { evalTask: ({ taskId }, _a, { evalTasks }) => evalTasks.task(taskId) },
+  UpdateEvalTaskPayload: { evalTask: ({ taskId }, _a, { evalTasks }) => evalTasks.task(taskId) },
+  StopEvalTaskPayload: { evalTask: ({ taskId }, _a, { evalTasks }) => evalTasks.task(taskId) },
+
+  EvalTaskStatus,
+  EvalTaskFilterKey,
+  EvalTaskFilterOperator,
+  EvalTaskSamplingMethod,
+  EvalTaskOrderField,
+};
