@@ -3,6 +3,7 @@ import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js'
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
+import { createTensorboardsDomain, type TensorboardsService } from './tensorboards/index.js';
 
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
 export interface Context {
@@ -11,6 +12,7 @@ export interface Context {
   readonly models: ModelsService;
   readonly algorithms: AlgorithmsService;
   readonly evalTasks: EvalTasksService;
+  readonly tensorboards: TensorboardsService;
 }
 
 export interface ContextOptions {
@@ -28,5 +30,12 @@ export const readRequestId = (header: unknown): string => (typeof header === 'st
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId });
-  return { requestId, upstream, models: createModelsDomain(upstream), algorithms: createAlgorithmsDomain(upstream), evalTasks: createEvalTasksDomain(upstream) };
+  return {
+    requestId,
+    upstream,
+    models: createModelsDomain(upstream),
+    algorithms: createAlgorithmsDomain(upstream),
+    evalTasks: createEvalTasksDomain(upstream),
+    tensorboards: createTensorboardsDomain(upstream),
+  };
 }

@@ -6,7 +6,9 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
 import { evalTaskResolvers } from './eval-tasks/index.js';
+import { Accessibility } from './core/enums.js';
 import { modelResolvers } from './models/index.js';
+import { tensorboardResolvers } from './tensorboards/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
 export const SCHEMA_DIR = new URL('../schema/', import.meta.url);
@@ -18,12 +20,13 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(new URL(f, SCHEMA_DIR), 'utf8'));
 }
 
-const scalarResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResolver };
+/** Scalars and enums shared by every domain (schema/base.graphql). */
+const baseResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResolver, Accessibility };
 
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: mergeResolvers([scalarResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers]),
+    resolvers: mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]),
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
 }

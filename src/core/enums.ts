@@ -8,3 +8,9 @@ export function knownOrNull<E extends Record<string, string>>(enumObject: E, val
 }
 
 export const OrderDirection = { ASC: 'ASC', DESC: 'DESC' } as const;
+
+/** Who can see an object in its workspace; PAI uses the GraphQL names as they are. */
+export enum Accessibility {
+  PRIVATE = 'PRIVATE',
+  PUBLIC = 'PUBLIC',
+}

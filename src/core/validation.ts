@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BadUserInputError } from './errors.js';
 
 function joinPath(root: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : `${acc}.${String(seg)}`), root);
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), root);
 }
 
 function at(value: unknown, path: readonly PropertyKey[]): unknown {

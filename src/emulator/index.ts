@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo, Socket } from 'node:net';
 import type { Secret } from '../core/secret.js';
 import { aiWorkSpaceRoutes } from './aiworkspace.js';
+import { paiDlcRoutes } from './pai-dlc.js';
 import { paiLlmTraceRoutes } from './paillmtrace.js';
 import { paiStudioRoutes } from './paistudio.js';
 import { createControlApi, CONTROL_PREFIX } from './control.js';
@@ -92,7 +93,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = createStore(options.clock ?? systemClock);
   const faults = createFaults();
-  const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store), ...paiLlmTraceRoutes(store)];
+  const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store), ...paiLlmTraceRoutes(store), ...paiDlcRoutes(store)];
   const calls: RecordedCall[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();

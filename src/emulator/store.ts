@@ -105,6 +105,39 @@ export interface StoredEvalTask {
   ModelConfig?: Record<string, unknown>;
 }
 
+export interface StoredTensorboard {
+  seq: number;
+  TensorboardId: string;
+  DisplayName?: string;
+  JobId?: string;
+  SourceType?: string;
+  SourceId?: string;
+  DataSourceId?: string;
+  DataSourceType?: string;
+  TensorboardDataSources: Record<string, unknown>[];
+  SummaryPath?: string;
+  SummaryRelativePath?: string;
+  Uri?: string;
+  Options?: string;
+  Cpu?: number;
+  Memory?: number;
+  MaxRunningTimeMinutes: number;
+  Priority: string;
+  QuotaId?: string;
+  Accessibility: string;
+  TensorboardSpec?: Record<string, unknown>;
+  WorkspaceId: string;
+  UserId: string;
+  Username: string;
+  /** Epoch milliseconds; the status is derived from them and the clock. */
+  createdAt: number;
+  modifiedAt: number;
+  startedAt: number;
+  stoppedAt?: number;
+  /** A terminal status set by the scheduler (Succeeded, Failed). */
+  terminal?: { status: 'Succeeded' | 'Failed'; at: number; reasonCode: string; reasonMessage: string };
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -122,7 +155,9 @@ export function createStore(clock: Clock = systemClock) {
   const models = new Map<string, StoredModel>();
   const algorithms = new Map<string, StoredAlgorithm>();
   const evalTasks = new Map<string, StoredEvalTask>();
+  const tensorboards = new Map<string, StoredTensorboard>();
   return {
+    tensorboards,
     models,
     algorithms,
     evalTasks,
@@ -139,6 +174,7 @@ export function createStore(clock: Clock = systemClock) {
       models.clear();
       algorithms.clear();
       evalTasks.clear();
+      tensorboards.clear();
       seq = 0;
     },
   };

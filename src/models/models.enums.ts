@@ -3,11 +3,6 @@
  * resolvers are these objects, so arguments arrive as PAI strings and PAI strings serialise
  * back to the GraphQL names.
  */
-export enum Accessibility {
-  PRIVATE = 'PRIVATE',
-  PUBLIC = 'PUBLIC',
-}
-
 export enum ModelFormatType {
   OFFLINE_MODEL = 'OfflineModel',
   SAVED_MODEL = 'SavedModel',

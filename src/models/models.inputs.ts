@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Accessibility } from '../core/enums.js';
 import { byteLength, compact, idOf, jsonObjectInput, oneOf, opt } from '../core/validation.js';
-import { Accessibility, ModelApprovalStatus, ModelFormatType, ModelFrameworkType, ModelSourceType } from './models.enums.js';
+import { ModelApprovalStatus, ModelFormatType, ModelFrameworkType, ModelSourceType } from './models.enums.js';
 
 /**
  * Validation of GraphQL input for the model domain (rules from the AIWorkSpace docs), and its

@@ -1,7 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { knownOrNull } from '../core/enums.js';
+import { Accessibility, knownOrNull } from '../core/enums.js';
 import {
-  Accessibility,
   ModelApprovalStatus,
   ModelFormatType,
   ModelFrameworkType,
@@ -108,7 +107,6 @@ export const modelResolvers: Resolvers = {
   RemoveModelVersionLabelsPayload: { modelVersion: ({ modelId, name }, _a, { models }) => models.version(modelId, name) },
 
   // GraphQL enum names <-> the strings PAI sends and expects.
-  Accessibility,
   ModelFormatType,
   ModelFrameworkType,
   ModelApprovalStatus,
