@@ -5,13 +5,17 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
+import { createArgumentChecksPlugin } from './core/plugins/argument-checks.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
+import { algorithmArgumentChecks } from './algorithms/index.js';
 import { EVAL_TASK_SECRET_FIELDS } from './eval-tasks/index.js';
+import { modelArgumentChecks } from './models/index.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
+import { tensorboardArgumentChecks } from './tensorboards/index.js';
 
 export interface ServerDeps {
   readonly upstream: UpstreamClient;
@@ -51,6 +55,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
       fastifyApolloDrainPlugin(app),
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      createArgumentChecksPlugin({ ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })

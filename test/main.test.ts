@@ -31,7 +31,10 @@ function startGateway(extra: Record<string, string>, out: string[]): { process: 
     };
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${out.join('')}`)));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}:\n${out.join('')}`));
+    });
   });
   return { process: proc, url: started };
 }

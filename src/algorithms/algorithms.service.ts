@@ -1,3 +1,4 @@
+import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
 import { readWindow, toConnection } from '../core/pagination.js';
 import { parseInput } from '../core/validation.js';
 import type { AlgorithmsApi } from './algorithms.api.js';
@@ -15,6 +16,14 @@ interface PageArgs {
   first?: number | null;
   after?: string | null;
 }
+
+const versionArg = (name: unknown) => parseInput(versionName, name, 'name');
+
+/** Checks of nested fields' arguments, run before execution (see core/plugins/argument-checks.ts). */
+export const algorithmArgumentChecks: ArgumentChecks = {
+  'Algorithm.versions': (args) => readWindow(args),
+  'Algorithm.version': (args) => versionArg(args.name),
+};
 
 /** What resolvers of the algorithm domain call. */
 export function createAlgorithmsService(api: AlgorithmsApi, loaders: AlgorithmLoaders) {
@@ -38,7 +47,7 @@ export function createAlgorithmsService(api: AlgorithmsApi, loaders: AlgorithmLo
       return toConnection(window, await loaders.versionList.load({ algorithmId: id, window }));
     },
 
-    version: (id: string, name: string): Promise<AlgorithmVersionDTO | null> => loaders.versionDetail.load({ algorithmId: id, name: parseInput(versionName, name, 'name') }),
+    version: (id: string, name: string): Promise<AlgorithmVersionDTO | null> => loaders.versionDetail.load({ algorithmId: id, name: versionArg(name) }),
 
     /** The spec of a version: from the parent if it carries one, else one deduplicated GetAlgorithmVersion. */
     async spec(v: AlgorithmVersionDTO) {

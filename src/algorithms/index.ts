@@ -6,6 +6,7 @@ import { createAlgorithmsService } from './algorithms.service.js';
 export { algorithmResolvers } from './algorithms.resolvers.js';
 export { AlgorithmOps } from './algorithms.api.js';
 export type { AlgorithmsService } from './algorithms.service.js';
+export { algorithmArgumentChecks } from './algorithms.service.js';
 
 /** The algorithm domain for one request. */
 export function createAlgorithmsDomain(upstream: UpstreamSession) {

@@ -88,7 +88,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = createStore(options.clock ?? systemClock);
@@ -97,6 +96,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const calls: RecordedCall[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  /** Injected latencies still running; close() ends them so no timer outlives the emulator. */
+  const delays = new Map<NodeJS.Timeout, () => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.set(timer, resolve);
+    });
   const demoData = options.demoData ?? true;
   let server: Server | undefined;
   let url = '';
@@ -259,6 +268,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     async close() {
       for (const res of hanging) res.destroy();
+      for (const [timer, resolve] of delays) {
+        clearTimeout(timer);
+        resolve();
+      }
+      delays.clear();
       for (const s of sockets) s.destroy();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       server = undefined;

@@ -1,3 +1,4 @@
+import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
 import { readWindow, toConnection } from '../core/pagination.js';
 import { parseInput } from '../core/validation.js';
 import type { ModelsApi } from './models.api.js';
@@ -28,6 +29,19 @@ interface ListArgs {
   orderBy?: unknown;
 }
 
+/** `Model.versions` arguments: the window wanted and the upstream query. */
+const versionsArgs = (args: ListArgs) => ({
+  window: readWindow(args),
+  query: { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') },
+});
+const versionArg = (name: unknown) => parseInput(versionName, name, 'name');
+
+/** Checks of nested fields' arguments, run before execution (see core/plugins/argument-checks.ts). */
+export const modelArgumentChecks: ArgumentChecks = {
+  'Model.versions': versionsArgs,
+  'Model.version': (args) => versionArg(args.name),
+};
+
 /**
  * What resolvers of the model domain call: reads go through the loaders, writes validate
  * their input, make one upstream call and drop what this request had read, so a payload
@@ -49,13 +63,12 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
     },
 
     async versions(modelId: string, args: ListArgs) {
-      const window = readWindow(args);
-      const query = { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') };
+      const { window, query } = versionsArgs(args);
       return toConnection(window, await loaders.versionList.load({ modelId, query, window }));
     },
 
     version: (modelId: string, name: string): Promise<ModelVersionRecord | null> =>
-      loaders.versionByKey.load({ modelId, name: parseInput(versionName, name, 'name') }),
+      loaders.versionByKey.load({ modelId, name: versionArg(name) }),
 
     async createModel(input: unknown) {
       const body = parseInput(CreateModelInput, input, 'input');

@@ -6,6 +6,7 @@ import { createTensorboardsService } from './tensorboards.service.js';
 export { tensorboardResolvers } from './tensorboards.resolvers.js';
 export { TensorboardOps } from './tensorboards.api.js';
 export type { TensorboardsService } from './tensorboards.service.js';
+export { tensorboardArgumentChecks } from './tensorboards.service.js';
 
 /** The TensorBoard domain for one request. */
 export function createTensorboardsDomain(upstream: UpstreamSession) {

@@ -1,3 +1,4 @@
+import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
 import { readWindow, toConnection } from '../core/pagination.js';
 import { parseInput } from '../core/validation.js';
 import type { TensorboardsApi } from './tensorboards.api.js';
@@ -7,6 +8,13 @@ import type { TensorboardLoaders } from './tensorboards.loaders.js';
 
 /** What a TensorBoard payload holds until its `tensorboard` field is asked for. */
 export type TensorboardRef = { id: string; workspaceId?: string | undefined };
+
+const expireTimeArg = (seconds: unknown) => parseInput(expireTimeSeconds, seconds ?? 86_400, 'expireTimeSeconds');
+
+/** Checks of nested fields' arguments, run before execution (see core/plugins/argument-checks.ts). */
+export const tensorboardArgumentChecks: ArgumentChecks = {
+  'Tensorboard.sharedUrl': (args) => expireTimeArg(args.expireTimeSeconds),
+};
 
 /** What resolvers of the TensorBoard domain call. */
 export function createTensorboardsService(api: TensorboardsApi, loaders: TensorboardLoaders) {
@@ -22,7 +30,7 @@ export function createTensorboardsService(api: TensorboardsApi, loaders: Tensorb
     },
 
     sharedUrl: (id: string, seconds: number | null | undefined) =>
-      loaders.sharedUrl.load({ id, expireTimeSeconds: parseInput(expireTimeSeconds, seconds ?? 86_400, 'expireTimeSeconds') }),
+      loaders.sharedUrl.load({ id, expireTimeSeconds: expireTimeArg(seconds) }),
 
     async createTensorboard(input: unknown): Promise<TensorboardRef> {
       const body = parseInput(CreateTensorboardInput, input, 'input');

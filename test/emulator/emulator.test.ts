@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 beforeEach(() => emu.reset());
 
-async function call(method: string, path: string, opts: { action?: string; body?: unknown; auth?: string | null; query?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { 'x-acs-version': '2021-02-04' };
+async function call(method: string, path: string, opts: { action?: string; version?: string; body?: unknown; auth?: string | null; query?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { 'x-acs-version': opts.version ?? '2021-02-04' };
   if (opts.action) headers['x-acs-action'] = opts.action;
   if (opts.auth !== null) headers.authorization = opts.auth ?? `Bearer ${KEY}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
@@ -142,5 +142,40 @@ describe('the PAI emulator', () => {
     expect(emu.faults.list()).toEqual([]);
     const bad = await fetch(`${url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ status: 200, explode: true }) });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('the emulator as pai-dlc (TensorBoards)', () => {
+  const dlc = (method: string, path: string, action: string, opts: Parameters<typeof call>[2] = {}) => call(method, path, { ...opts, action, version: '2020-12-03' });
+
+  it('spells statuses Running in lists and running in GetTensorboard, whose body is the instance', async () => {
+    const list = await dlc('GET', '/api/v1/tensorboards', 'ListTensorboards', { query: { PageSize: '100' } });
+    expect(list.status).toBe(200);
+    expect(new Set(list.body.Tensorboards.map((t: any) => t.Status))).toEqual(new Set(['Running', 'Stopped', 'Failed', 'Succeeded']));
+    const running = list.body.Tensorboards.find((t: any) => t.Status === 'Running');
+    const get = await dlc('GET', `/api/v1/tensorboards/${running.TensorboardId}`, 'GetTensorboard');
+    expect(get.body).toMatchObject({ TensorboardId: running.TensorboardId, Status: 'running', GmtModifyTime: expect.any(String), RequestId: expect.any(String) });
+    const wrongJob = await dlc('GET', `/api/v1/tensorboards/${running.TensorboardId}`, 'GetTensorboard', { query: { JodId: 'dlc-other' } });
+    expect(wrongJob.status).toBe(404);
+  });
+
+  it('takes UpdateTensorboard fields from the query only and checks ExpireTimeSeconds', async () => {
+    const created = await dlc('POST', '/api/v1/tensorboards', 'CreateTensorboard', { body: { JobId: 'dlc-emu-test' } });
+    const id = created.body.TensorboardId;
+    const withBody = await dlc('PUT', `/api/v1/tensorboards/${id}`, 'UpdateTensorboard', { body: { Priority: '5' } });
+    expect(withBody).toMatchObject({ status: 400, body: { Code: expect.stringMatching(/^InvalidParameter/) } });
+    const ok = await dlc('PUT', `/api/v1/tensorboards/${id}`, 'UpdateTensorboard', { query: { Priority: '5', MaxRunningTimeMinutes: '15' } });
+    expect(ok.status).toBe(200);
+    expect((await dlc('GET', `/api/v1/tensorboards/${id}`, 'GetTensorboard')).body).toMatchObject({ Priority: '5', MaxRunningTimeMinutes: 15 });
+    for (const bad of ['0', '604801', '1.5']) {
+      const r = await dlc('GET', `/api/v1/tensorboards/${id}/sharedurl`, 'GetTensorboardSharedUrl', { query: { ExpireTimeSeconds: bad } });
+      expect(r).toMatchObject({ status: 400, body: { Code: expect.stringMatching(/^InvalidParameter/) } });
+    }
+  });
+
+  it('refuses a create with nothing to show and a stop of a stopped instance', async () => {
+    expect(await dlc('POST', '/api/v1/tensorboards', 'CreateTensorboard', { body: { DisplayName: 'x' } })).toMatchObject({ status: 400, body: { Code: 'MissingParameter' } });
+    const stopped = (await dlc('GET', '/api/v1/tensorboards', 'ListTensorboards', { query: { Status: 'Stopped' } })).body.Tensorboards[0];
+    expect(await dlc('PUT', `/api/v1/tensorboards/${stopped.TensorboardId}/stop`, 'StopTensorboard')).toMatchObject({ status: 400, body: { Code: 'InvalidStatus' } });
   });
 });

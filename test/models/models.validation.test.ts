@@ -76,18 +76,29 @@ describe('invalid input is rejected before any upstream call', () => {
     expect(h.emulator.calls).toHaveLength(0);
   });
 
-  it('a bad nested field of one list does not cost the rest of the operation its upstream calls', async () => {
+  it('a bad argument of a nested field is rejected before execution, so its parent costs nothing either', async () => {
     const r = await h.gql(`{ models(first: 2) { nodes { id versions(first: 500) { totalCount } } } }`);
-    expect(r.body.errors!.every((e) => e.extensions!.code === 'BAD_USER_INPUT' && e.extensions!.field === 'first')).toBe(true);
-    expect(r.body.data!.models.nodes.map((n: any) => n.versions)).toEqual([null, null]);
-    // The list itself was needed to reach the bad field; the bad field costs nothing.
-    expect(h.actions()).toEqual(['ListModels']);
+    expect(r.status).toBe(400);
+    expect(r.body.data).toBeUndefined();
+    expect(r.body.errors).toEqual([
+      {
+        message: 'Model.versions first: must be between 0 and 100 (got 500)',
+        locations: [{ line: 1, column: 33 }],
+        extensions: { code: 'BAD_USER_INPUT', field: 'first', rule: 'must be between 0 and 100', coordinate: 'Model.versions' },
+      },
+    ]);
+    expect(h.emulator.calls).toHaveLength(0);
   });
 
-  it('a version name with a bad format is BAD_USER_INPUT on Model.version', async () => {
-    const r = await h.gql(`query($id: ID!) { model(id: $id) { id version(name: "latest") { id } } }`, { id: MODEL });
-    expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
-    expect(r.body.data!.model).toEqual({ id: MODEL, version: null });
-    expect(h.actions()).toEqual(['GetModel']);
+  it('nested arguments are checked with their variables, inside fragments too', async () => {
+    const query = `query($id: ID!, $name: String!) { model(id: $id) { ...M } } fragment M on Model { id version(name: $name) { id } }`;
+    const bad = await h.gql(query, { id: MODEL, name: 'latest' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name', coordinate: 'Model.version' });
+    expect(bad.body.errors![0]!.message).toMatch(/^Model.version name: must match major.minor.patch/);
+    expect(h.emulator.calls).toHaveLength(0);
+    const good = await h.gql(query, { id: MODEL, name: '9.9.9' });
+    expect(good.body).toEqual({ data: { model: { id: MODEL, version: null } } });
+    expect(h.actions()).toEqual(['GetModel', 'GetModelVersion']);
   });
 });
