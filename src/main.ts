@@ -1,8 +1,10 @@
-import { ConfigError, loadConfig, type UpstreamTarget } from './core/config.js';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, describeCredentials, loadConfig, type UpstreamTarget } from './core/config.js';
 import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
-import { createSigner } from './core/upstream/signer.js';
+import { CredentialFileError } from './core/upstream/credentials.js';
+import { createSigner, type Signer } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createServer } from './server.js';
@@ -25,20 +27,31 @@ async function main() {
   let target: UpstreamTarget;
   if (config.target) {
     target = config.target;
-    logger.info({ origins: target.origins, credentials: target.credentials.kind }, `upstream mode: calling PAI with ${target.credentials.kind} credentials`);
+    logger.info({ origins: target.origins, credentials: target.credentials.kind }, `upstream mode: calling PAI with ${describeCredentials(target.credentials)}`);
   } else {
-    // Demo mode: a private key only this process knows, so the emulator still checks auth.
-    const demoKey = new Secret(`demo-${crypto.randomUUID()}`);
-    emulator = createEmulator({ apiKey: demoKey, demoData: config.emulator.demoData });
+    // Demo mode: an AccessKey pair only this process knows, so every demo call is V3-signed
+    // and verified by the emulator exactly as PAI would.
+    const credential = { accessKeyId: `DEMO${randomBytes(8).toString('hex').toUpperCase()}`, accessKeySecret: new Secret(randomBytes(24).toString('base64url')) };
+    emulator = createEmulator({ accessKeys: [credential], demoData: config.emulator.demoData });
     const url = await emulator.listen(config.emulator.port ?? 0, config.emulator.host);
-    target = { origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, url])) as UpstreamTarget['origins'], credentials: { kind: 'bearer', apiKey: demoKey } };
+    target = { origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, url])) as UpstreamTarget['origins'], credentials: { kind: 'accessKey', credential } };
     logger.warn(
       { emulator: url, models: emulator.store.models.size },
       `DEMO MODE: no PAI_ENDPOINT or PAI_REGION set, serving the built-in PAI emulator at ${url} with demo data. Nothing reaches Alibaba Cloud.`,
     );
   }
 
-  const upstream = createUpstreamClient({ origins: target.origins, signer: createSigner(target.credentials), timeoutMs: config.upstream.timeoutMs, logger });
+  let signer: Signer;
+  try {
+    signer = createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) });
+  } catch (err) {
+    if (err instanceof CredentialFileError) {
+      process.stderr.write(`Invalid configuration: PAI_CREDENTIALS_FILE: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger });
   const { app } = await createServer(config, { upstream, logger });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -14,7 +14,7 @@ const output: string[] = [];
 
 /** Starts src/main.ts with a clean environment plus `extra`; resolves with the GraphQL URL it prints. */
 function startGateway(extra: Record<string, string>, out: string[]): { process: ChildProcess; url: Promise<string> } {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAI_') && !k.startsWith('DASHSCOPE') && !k.startsWith('EMULATOR_')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAI_') && !k.startsWith('DASHSCOPE') && !k.startsWith('EMULATOR_') && !k.startsWith('ALIBABA_CLOUD_')));
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,7 +81,7 @@ describe('npm start with no upstream configured', () => {
   });
 });
 
-describe('npm start with PAI_ENDPOINT and DASHSCOPE_API_KEY', () => {
+describe('npm start with PAI_ENDPOINT and credentials', () => {
   it('calls that upstream with the Bearer key and x-acs headers, and never logs the key', async () => {
     const key = 'sk-main-test-aabbccddeeff00112233';
     const emulator = createEmulator({ apiKey: new Secret(key) });
@@ -97,9 +97,46 @@ describe('npm start with PAI_ENDPOINT and DASHSCOPE_API_KEY', () => {
         ['ListModels', `Bearer ${key}`, 'ListModels', '2021-02-04'],
       ]);
       const log = out.join('');
-      expect(log).toContain('upstream mode: calling PAI with bearer credentials');
+      expect(log).toContain('upstream mode: calling PAI with Bearer API key (DASHSCOPE_API_KEY)');
       expect(log).not.toContain('DEMO MODE');
       expect(log).not.toContain(key);
+    } finally {
+      gateway.process.kill('SIGTERM');
+      await emulator.close();
+    }
+  }, 40_000);
+
+  it('signs with V3 and STS credentials from the environment, and logs neither secret nor token', async () => {
+    const credential = { accessKeyId: 'TESTAKIDmain0123', accessKeySecret: new Secret('test-main-secret-0a1b2c3d4e5f'), securityToken: new Secret('test-main-sts-token-6a7b8c9d') };
+    const emulator = createEmulator({ accessKeys: [credential] });
+    const emulatorUrl = await emulator.listen();
+    const out: string[] = [];
+    const gateway = startGateway(
+      {
+        PAI_ENDPOINT: emulatorUrl,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: credential.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential.accessKeySecret.reveal(),
+        ALIBABA_CLOUD_SECURITY_TOKEN: credential.securityToken.reveal(),
+        LOG_LEVEL: 'debug',
+      },
+      out,
+    );
+    try {
+      const gatewayUrl = await gateway.url;
+      const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 1) { nodes { id } } tensorboards(first: 1) { totalCount } }' }) });
+      const body = (await res.json()) as { data: unknown; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(emulator.calls.map((c) => [c.action, c.status, c.headers['x-acs-accesskey-id']]).sort()).toEqual([
+        ['ListModels', 200, credential.accessKeyId],
+        ['ListTensorboards', 200, credential.accessKeyId],
+      ]);
+      for (const call of emulator.calls) {
+        expect(call.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=TESTAKIDmain0123,SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
+      }
+      const log = out.join('');
+      expect(log).toContain('upstream mode: calling PAI with AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');
+      expect(log).not.toContain(credential.accessKeySecret.reveal());
+      expect(log).not.toContain(credential.securityToken.reveal());
     } finally {
       gateway.process.kill('SIGTERM');
       await emulator.close();
@@ -110,6 +147,6 @@ describe('npm start with PAI_ENDPOINT and DASHSCOPE_API_KEY', () => {
     const out: string[] = [];
     const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' }, out);
     await expect(gateway.url).rejects.toThrow(/exited with 1/);
-    expect(out.join('').trim()).toBe('Invalid configuration: DASHSCOPE_API_KEY is required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set');
+    expect(out.join('').trim()).toBe('Invalid configuration: credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY');
   }, 40_000);
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Secret } from './secret.js';
+import type { AccessKeyCredential } from './upstream/credentials.js';
 import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './upstream/products.js';
 
 /**
@@ -7,7 +8,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['DASHSCOPE_API_KEY', 'EMULATOR_API_KEY']);
+const SECRET_VARS = new Set(['DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -37,6 +38,10 @@ const bool = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/** A credential value: no whitespace, at least 8 characters. */
+const token = z.string().trim().min(8, 'must be at least 8 characters').regex(/^\S+$/, 'must not contain whitespace');
+const accessKeyId = z.string().trim().regex(/^[A-Za-z0-9.]{8,128}$/, 'must be an AccessKey id: 8 to 128 letters, digits or dots');
+
 const EnvSchema = z.object({
   NODE_ENV: optional(z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' })),
   PORT: optional(int(0, 65535)),
@@ -57,16 +62,27 @@ const EnvSchema = z.object({
   PAI_PAISTUDIO_ENDPOINT: optional(origin),
   PAI_DLC_ENDPOINT: optional(origin),
   PAI_LLMTRACE_ENDPOINT: optional(origin),
-  DASHSCOPE_API_KEY: optional(z.string().trim().min(8, 'must be at least 8 characters').regex(/^\S+$/, 'must not contain whitespace')),
+  DASHSCOPE_API_KEY: optional(token),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optional(accessKeyId),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optional(token),
+  ALIBABA_CLOUD_SECURITY_TOKEN: optional(token),
+  PAI_CREDENTIALS_FILE: optional(z.string().trim().min(1)),
   UPSTREAM_TIMEOUT_MS: optional(int(100, 120_000)),
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
-  EMULATOR_API_KEY: optional(z.string().trim().min(8, 'must be at least 8 characters').regex(/^\S+$/, 'must not contain whitespace')),
+  EMULATOR_API_KEY: optional(token),
+  EMULATOR_ACCESS_KEY_ID: optional(accessKeyId),
+  EMULATOR_ACCESS_KEY_SECRET: optional(token),
   EMULATOR_DEMO_DATA: optional(bool),
 });
 
-export type Credentials = { readonly kind: 'bearer'; readonly apiKey: Secret };
+/** How the gateway authenticates to PAI; `kind` is safe to log, the rest is not. */
+export type Credentials =
+  | { readonly kind: 'bearer'; readonly apiKey: Secret }
+  | { readonly kind: 'accessKey'; readonly credential: AccessKeyCredential }
+  /** An AccessKey pair or STS credential in a JSON file that is re-read when it changes. */
+  | { readonly kind: 'accessKeyFile'; readonly path: string };
 
 /** Where the upstream is and how to authenticate to it. */
 export interface UpstreamTarget {
@@ -94,6 +110,8 @@ export interface Config {
     readonly host: string;
     readonly port: number | undefined;
     readonly apiKey: Secret | undefined;
+    /** With it, the emulator verifies V3 signatures made with this pair. */
+    readonly accessKey: AccessKeyCredential | undefined;
     readonly demoData: boolean;
   };
 }
@@ -125,19 +143,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (typeof v === 'string') overrides[name] = v;
   }
   const hasUpstream = Boolean(e.PAI_ENDPOINT || e.PAI_REGION || Object.keys(overrides).length);
-  if (hasUpstream && !e.DASHSCOPE_API_KEY) {
-    throw new ConfigError('Invalid configuration: DASHSCOPE_API_KEY is required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set');
+  const credentials = readCredentials(e);
+  if (hasUpstream && !credentials) {
+    throw new ConfigError(
+      'Invalid configuration: credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY',
+    );
   }
   let target: UpstreamTarget | undefined;
-  if (hasUpstream && e.DASHSCOPE_API_KEY) {
+  if (hasUpstream && credentials) {
     try {
-      target = {
-        origins: resolveOrigins({ origin: e.PAI_ENDPOINT, region: e.PAI_REGION, overrides }),
-        credentials: { kind: 'bearer', apiKey: new Secret(e.DASHSCOPE_API_KEY) },
-      };
+      target = { origins: resolveOrigins({ origin: e.PAI_ENDPOINT, region: e.PAI_REGION, overrides }), credentials };
     } catch (err) {
       throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
     }
+  }
+  if (Boolean(e.EMULATOR_ACCESS_KEY_ID) !== Boolean(e.EMULATOR_ACCESS_KEY_SECRET)) {
+    throw new ConfigError('Invalid configuration: EMULATOR_ACCESS_KEY_ID and EMULATOR_ACCESS_KEY_SECRET must be set together');
   }
   const nodeEnv = e.NODE_ENV ?? 'development';
   return {
@@ -154,7 +175,52 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       host: e.EMULATOR_HOST ?? '127.0.0.1',
       port: e.EMULATOR_PORT,
       apiKey: e.EMULATOR_API_KEY ? new Secret(e.EMULATOR_API_KEY) : undefined,
+      accessKey: e.EMULATOR_ACCESS_KEY_ID && e.EMULATOR_ACCESS_KEY_SECRET ? { accessKeyId: e.EMULATOR_ACCESS_KEY_ID, accessKeySecret: new Secret(e.EMULATOR_ACCESS_KEY_SECRET) } : undefined,
       demoData: e.EMULATOR_DEMO_DATA ?? true,
     },
   };
+}
+
+/**
+ * The one credential mode the environment selects: an AccessKey pair (with an STS token),
+ * a credentials file, or the seeds' Bearer key. Two modes at once is an error, not a guess.
+ */
+function readCredentials(e: z.output<typeof EnvSchema>): Credentials | undefined {
+  const modes = [
+    e.ALIBABA_CLOUD_ACCESS_KEY_ID || e.ALIBABA_CLOUD_ACCESS_KEY_SECRET ? 'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET' : undefined,
+    e.PAI_CREDENTIALS_FILE ? 'PAI_CREDENTIALS_FILE' : undefined,
+    e.DASHSCOPE_API_KEY ? 'DASHSCOPE_API_KEY' : undefined,
+  ].filter(Boolean);
+  if (modes.length > 1) throw new ConfigError(`Invalid configuration: set one credential mode, not ${modes.join(' and ')}`);
+  if (e.ALIBABA_CLOUD_SECURITY_TOKEN && !e.ALIBABA_CLOUD_ACCESS_KEY_ID) {
+    throw new ConfigError('Invalid configuration: ALIBABA_CLOUD_SECURITY_TOKEN needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (the STS pair it belongs to)');
+  }
+  if (e.ALIBABA_CLOUD_ACCESS_KEY_ID || e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+    if (!e.ALIBABA_CLOUD_ACCESS_KEY_ID || !e.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+      throw new ConfigError('Invalid configuration: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set together');
+    }
+    return {
+      kind: 'accessKey',
+      credential: {
+        accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID,
+        accessKeySecret: new Secret(e.ALIBABA_CLOUD_ACCESS_KEY_SECRET),
+        securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN ? new Secret(e.ALIBABA_CLOUD_SECURITY_TOKEN) : undefined,
+      },
+    };
+  }
+  if (e.PAI_CREDENTIALS_FILE) return { kind: 'accessKeyFile', path: e.PAI_CREDENTIALS_FILE };
+  if (e.DASHSCOPE_API_KEY) return { kind: 'bearer', apiKey: new Secret(e.DASHSCOPE_API_KEY) };
+  return undefined;
+}
+
+/** What the startup log says about the credential mode; never a secret. */
+export function describeCredentials(c: Credentials): string {
+  switch (c.kind) {
+    case 'bearer':
+      return 'Bearer API key (DASHSCOPE_API_KEY)';
+    case 'accessKey':
+      return `AccessKey V3 signatures (ACS3-HMAC-SHA256) with ${c.credential.securityToken ? 'STS credentials' : 'an AccessKey pair'}`;
+    case 'accessKeyFile':
+      return `AccessKey V3 signatures (ACS3-HMAC-SHA256) with credentials from ${c.path}, re-read when it changes`;
+  }
 }

@@ -17,6 +17,15 @@ export const REDACT_PATHS = [
   '*.ApiKey',
   '*.*.ApiKey',
   'DASHSCOPE_API_KEY',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'req.headers["x-acs-security-token"]',
+  'headers["x-acs-security-token"]',
+  '*.headers["x-acs-security-token"]',
+  'accessKeySecret',
+  '*.accessKeySecret',
+  'securityToken',
+  '*.securityToken',
   'config.target.credentials',
 ];
 

@@ -28,7 +28,7 @@ const redact = (c: RecordedCall) => ({
   ...c,
   query: redactKeys(c.query),
   body: redactKeys(c.body),
-  headers: Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, k === 'authorization' ? '[redacted]' : v])),
+  headers: Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, k === 'authorization' || k === 'x-acs-security-token' ? '[redacted]' : v])),
 });
 
 export function createControlApi(deps: ControlDeps) {

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Secret } from '../core/secret.js';
+import type { AccessKeyCredential } from '../core/upstream/credentials.js';
 import { aiWorkSpaceRoutes } from './aiworkspace.js';
 import { paiDlcRoutes } from './pai-dlc.js';
 import { paiLlmTraceRoutes } from './paillmtrace.js';
@@ -9,6 +10,7 @@ import { createControlApi, CONTROL_PREFIX } from './control.js';
 import { loadDemoData } from './demo/index.js';
 import { createFaults, defaultCode, defaultMessage, type FaultRule } from './faults.js';
 import { errorBody, matchPath, newRequestId, ServiceError, type EmuRequest, type Method, type Route } from './http.js';
+import { createSignatureVerifier } from './signature.js';
 import { createStore, systemClock, type Clock } from './store.js';
 
 /**
@@ -19,8 +21,16 @@ import { createStore, systemClock, type Clock } from './store.js';
  */
 
 export interface EmulatorOptions {
-  /** When set, every call must carry `Authorization: Bearer <apiKey>`. */
+  /** When set, a call may authenticate with `Authorization: Bearer <apiKey>`. */
   readonly apiKey?: Secret | undefined;
+  /**
+   * When set, a call may authenticate with a V3 signature (ACS3-HMAC-SHA256) made with one of
+   * these AccessKeys (with their STS tokens); the signature, date, nonce and token are checked
+   * like the service does. The list is read on every call, so tests can rotate credentials.
+   */
+  readonly accessKeys?: AccessKeyCredential[] | undefined;
+  /** The clock signatures are checked against (default: the real one, not `clock`). */
+  readonly signatureClock?: () => number;
   /** Load the demo data set (30+ models with versions and labels). Default true. */
   readonly demoData?: boolean;
   readonly clock?: Clock;
@@ -107,6 +117,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       delays.set(timer, resolve);
     });
   const demoData = options.demoData ?? true;
+  const verifier = options.accessKeys ? createSignatureVerifier({ accessKeys: () => options.accessKeys ?? [], ...(options.signatureClock ? { now: options.signatureClock } : {}) }) : undefined;
   let server: Server | undefined;
   let url = '';
 
@@ -130,10 +141,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     throw new ServiceError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
   }
 
-  function checkAuth(req: IncomingMessage) {
-    if (!options.apiKey) return;
+  /** Bearer keys and V3 signatures, whichever the emulator was given; none given: open. */
+  function checkAuth(req: IncomingMessage, rawBody: string) {
+    if (!options.apiKey && !verifier) return;
     const auth = req.headers.authorization;
     if (!auth) throw new ServiceError(401, 'MissingAuthorization', 'The Authorization header is required.');
+    if (auth.startsWith('ACS3-')) {
+      if (!verifier) throw new ServiceError(403, 'UnsupportedSignatureType', 'This signature type is not supported.');
+      verifier.verify({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody });
+      return;
+    }
+    if (!options.apiKey) throw new ServiceError(403, 'UnsupportedSignatureType', 'This signature type is not supported.');
     if (auth !== `Bearer ${options.apiKey.reveal()}`) throw new ServiceError(401, 'InvalidApiKey', 'The API key is invalid.');
   }
 
@@ -206,7 +224,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const { route, params } = findRoute(method, target.pathname, headerAction);
       product = route.product;
       (record as { action: string }).action = route.action;
-      checkAuth(req);
+      checkAuth(req, rawBody);
       const fault = faults.take(route.action);
       if (fault && (await applyFault(fault, res, req)) === 'answered') {
         record.status = res.headersSent ? res.statusCode : undefined;

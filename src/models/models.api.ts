@@ -12,9 +12,12 @@ import {
   type LabelDTO,
 } from './models.dto.js';
 
+/** Fields the SDK types as `map<string, any>`: their keys are sent in the caller's order. */
+const FREE_FORM = ['ExtraInfo', 'InferenceSpec', 'TrainingSpec', 'EvaluationSpec', 'CompressionSpec', 'DistillationSpec', 'Metrics'];
+
 /** AIWorkSpace 2021-02-04 model registry operations, as the official SDK sends them. */
 const op = <R>(action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, response: ZodType<R>) =>
-  defineOperation({ product: 'AIWorkSpace', action, method, path, response });
+  defineOperation({ product: 'AIWorkSpace', action, method, path, response, opaque: FREE_FORM });
 
 const MODELS = '/api/v1/models';
 const MODEL = `${MODELS}/{ModelId}`;

@@ -73,7 +73,7 @@ describe('algorithm mutations send PaiStudio form bodies', () => {
     expect(call).toMatchObject({ method: 'POST', path: '/api/v1/algorithms', query: '' });
     expect(call.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(call.headers['x-acs-version']).toBe('2022-01-12');
-    expect(call.body).toBe('AlgorithmName=llm_train&DisplayName=LLM%20Train&AlgorithmDescription=Qwen%20large%20language%20model%20training%20algorithm.&WorkspaceId=12345');
+    expect(call.body).toBe('AlgorithmDescription=Qwen%20large%20language%20model%20training%20algorithm.&AlgorithmName=llm_train&DisplayName=LLM%20Train&WorkspaceId=12345');
   });
 
   it('updateAlgorithm sends only the display name and description', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/core/config.js';
+import { ConfigError, describeCredentials, loadConfig } from '../../src/core/config.js';
 import { resolveOrigins } from '../../src/core/upstream/products.js';
 
 const KEY = 'sk-config-test-0123456789abcdef';
@@ -26,7 +26,8 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.target!.origins).toEqual({ AIWorkSpace: 'http://127.0.0.1:4010', PaiStudio: 'http://127.0.0.1:4010', 'pai-dlc': 'http://127.0.0.1:4010', PaiLLMTrace: 'http://127.0.0.1:4010' });
     expect(config.target!.credentials.kind).toBe('bearer');
-    expect(config.target!.credentials.apiKey.reveal()).toBe(KEY);
+    const credentials = config.target!.credentials;
+    expect(credentials.kind === 'bearer' && credentials.apiKey.reveal()).toBe(KEY);
   });
 
   it('resolves the real per-product hosts from PAI_REGION, including the exceptions', () => {
@@ -54,7 +55,7 @@ describe('loadConfig', () => {
     [{ PAI_ENDPOINT: 'ftp://x', DASHSCOPE_API_KEY: KEY }, 'PAI_ENDPOINT must be an http(s) origin'],
     [{ PAI_ENDPOINT: 'https://pai.example.com/api', DASHSCOPE_API_KEY: KEY }, 'PAI_ENDPOINT must be an http(s) origin'],
     [{ PAI_REGION: 'Hangzhou', DASHSCOPE_API_KEY: KEY }, 'PAI_REGION must be an Alibaba Cloud region id'],
-    [{ PAI_REGION: 'cn-hangzhou' }, 'DASHSCOPE_API_KEY is required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set'],
+    [{ PAI_REGION: 'cn-hangzhou' }, 'credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV must be development, production or test'],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer between 100 and 120000'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
@@ -76,6 +77,49 @@ describe('loadConfig', () => {
     const { inspect } = await import('node:util');
     expect(JSON.stringify(config)).not.toContain(KEY);
     expect(inspect(config, { depth: 10 })).not.toContain(KEY);
-    expect(`${config.target!.credentials.apiKey}`).toBe('[redacted]');
+    const credentials = config.target!.credentials;
+    expect(credentials.kind === 'bearer' && `${credentials.apiKey}`).toBe('[redacted]');
+  });
+
+  describe('AccessKey credentials', () => {
+    const AK_ID = 'TESTAKID0123456789';
+    const AK_SECRET = 'test-ak-secret-5d41402abc4b2a76b9719d91';
+    const STS = 'test-sts-token-CAIS0123456789abcdef';
+
+    it('selects V3 signing with an AccessKey pair, and STS with a security token', () => {
+      const pair = loadConfig({ PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET }).target!.credentials;
+      expect(pair.kind).toBe('accessKey');
+      expect(describeCredentials(pair)).toBe('AccessKey V3 signatures (ACS3-HMAC-SHA256) with an AccessKey pair');
+      const sts = loadConfig({ PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: STS });
+      expect(sts.target!.credentials.kind === 'accessKey' && sts.target!.credentials.credential.securityToken!.reveal()).toBe(STS);
+      expect(describeCredentials(sts.target!.credentials)).toBe('AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');
+      const text = JSON.stringify(sts);
+      expect(text).not.toContain(AK_SECRET);
+      expect(text).not.toContain(STS);
+    });
+
+    it('reads a credentials file path', () => {
+      const c = loadConfig({ PAI_ENDPOINT: 'http://127.0.0.1:4010', PAI_CREDENTIALS_FILE: '/run/secrets/pai.json' }).target!.credentials;
+      expect(c).toEqual({ kind: 'accessKeyFile', path: '/run/secrets/pai.json' });
+    });
+
+    it.each([
+      [{ ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID }, 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set together'],
+      [{ ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET }, 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET must be set together'],
+      [{ ALIBABA_CLOUD_SECURITY_TOKEN: STS, DASHSCOPE_API_KEY: KEY }, 'ALIBABA_CLOUD_SECURITY_TOKEN needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (the STS pair it belongs to)'],
+      [{ ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET, DASHSCOPE_API_KEY: KEY }, 'set one credential mode, not ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET and DASHSCOPE_API_KEY'],
+      [{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'has space', ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET }, 'ALIBABA_CLOUD_ACCESS_KEY_ID must be an AccessKey id: 8 to 128 letters, digits or dots (got "has space")'],
+      [{ ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'short' }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET must be at least 8 characters'],
+    ])('refuses %j with one line that never shows a secret', (env, message) => {
+      let error: Error | undefined;
+      try {
+        loadConfig({ PAI_REGION: 'cn-hangzhou', ...env });
+      } catch (err) {
+        error = err as Error;
+      }
+      expect(error!.message).toBe(`Invalid configuration: ${message}`);
+      expect(error!.message).not.toContain(AK_SECRET);
+      expect(error!.message).not.toContain(STS);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildForm, buildPath, buildQuery, encodePathParam, percentEncode } from '../../src/core/upstream/encoding.js';
+import { buildForm, buildPath, buildQuery, encodePathParam, percentEncode, sdkOrder } from '../../src/core/upstream/encoding.js';
 import { readRetryAfterMs } from '../../src/core/upstream/errors.js';
 
 describe('upstream request encoding', () => {
@@ -11,11 +11,17 @@ describe('upstream request encoding', () => {
     expect(() => buildPath('/api/v1/models/{ModelId}', {})).toThrow('missing path parameter ModelId');
   });
 
-  it('RFC 3986-encodes query values, serialises arrays as one JSON value and drops unset ones', () => {
+  it('encodes the wire query like Node querystring (as the SDK sends it), arrays as one JSON value, and drops unset ones', () => {
     expect(percentEncode("a!'()*b")).toBe('a%21%27%28%29%2Ab');
+    expect(buildQuery({ Query: "a!'()*b c~" })).toBe("Query=a!'()*b%20c~");
     expect(buildQuery({ ModelName: '情感分析', PageSize: 10, Empty: undefined, Null: null, Tag: [{ Key: 'k', Value: 'v w' }] })).toBe(
       'ModelName=%E6%83%85%E6%84%9F%E5%88%86%E6%9E%90&PageSize=10&Tag=%5B%7B%22Key%22%3A%22k%22%2C%22Value%22%3A%22v%20w%22%7D%5D',
     );
+  });
+
+  it('orders typed fields alphabetically at every level, like the SDK, but keeps free-form maps as given', () => {
+    const ordered = sdkOrder({ ModelName: 'm', Labels: [{ Value: 'v', Key: 'k' }], ExtraInfo: { z: 1, a: { y: 2, b: 3 } }, Accessibility: 'PUBLIC' }, new Set(['ExtraInfo']));
+    expect(JSON.stringify(ordered)).toBe('{"Accessibility":"PUBLIC","ExtraInfo":{"z":1,"a":{"y":2,"b":3}},"Labels":[{"Key":"k","Value":"v"}],"ModelName":"m"}');
   });
 
   it('writes form bodies like Node querystring, objects as JSON strings', () => {

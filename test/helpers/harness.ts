@@ -3,13 +3,20 @@ import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient } from '../../src/core/upstream/client.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
-import { createBearerSigner } from '../../src/core/upstream/signer.js';
+import { staticCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
+import { createAccessKeySigner, createBearerSigner } from '../../src/core/upstream/signer.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Clock } from '../../src/emulator/store.js';
 import { createServer } from '../../src/server.js';
 
-/** The API key the test emulator requires; tests assert it never leaks. */
+/** The API key the test emulator accepts; tests assert it never leaks. */
 export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+/** The AccessKey pair the test emulator verifies signatures with; tests assert the secret never leaks. */
+export const TEST_ACCESS_KEY: AccessKeyCredential = {
+  accessKeyId: 'TESTAKID7f3a9c1e5b2d',
+  accessKeySecret: new Secret('test-ak-secret-9b8a7c6d5e4f3a2b1c0d'),
+};
 
 export interface GraphQLResult {
   status: number;
@@ -39,8 +46,21 @@ export interface Harness {
  * A real gateway on an ephemeral port over a real emulator, both in process. Logs are
  * captured line by line so tests can search them for secrets.
  */
-export async function startHarness(opts: { demoData?: boolean; timeoutMs?: number; concurrency?: number; apiKey?: string; clock?: Clock } = {}): Promise<Harness> {
-  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
+export async function startHarness(
+  opts: {
+    demoData?: boolean;
+    timeoutMs?: number;
+    concurrency?: number;
+    /** `accessKey` (default): V3 signatures the emulator verifies; `bearer`: the seeds' API key. */
+    auth?: 'accessKey' | 'bearer';
+    /** The key the gateway sends in bearer mode (default TEST_API_KEY). */
+    apiKey?: string;
+    /** The credential the gateway signs with in accessKey mode (default TEST_ACCESS_KEY). */
+    accessKey?: AccessKeyCredential;
+    clock?: Clock;
+  } = {},
+): Promise<Harness> {
+  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), accessKeys: [TEST_ACCESS_KEY], demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
   const emulatorUrl = await emulator.listen();
   const logs: string[] = [];
   const responses: string[] = [];
@@ -49,7 +69,10 @@ export async function startHarness(opts: { demoData?: boolean; timeoutMs?: numbe
   const origins = Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>;
   const upstream = createUpstreamClient({
     origins,
-    signer: createBearerSigner({ kind: 'bearer', apiKey: new Secret(opts.apiKey ?? TEST_API_KEY) }),
+    signer:
+      (opts.auth ?? (opts.apiKey ? 'bearer' : 'accessKey')) === 'bearer'
+        ? createBearerSigner({ kind: 'bearer', apiKey: new Secret(opts.apiKey ?? TEST_API_KEY) })
+        : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) }),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
   });

@@ -4,7 +4,7 @@ import { codeOf, startHarness, TEST_API_KEY, type Harness } from '../helpers/har
 let h: Harness;
 let wrongKey: Harness;
 beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 400 });
+  h = await startHarness({ timeoutMs: 400, auth: 'bearer' });
   wrongKey = await startHarness({ apiKey: 'sk-wrong-000000000000000000000000' });
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, UpstreamError } from '../errors.js';
-import { buildForm, buildPath, buildQuery } from './encoding.js';
+import { buildForm, buildPath, buildQuery, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
@@ -29,6 +29,9 @@ export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: { signal?: AbortSignal | undefined; requestId?: string | undefined }): Promise<Res>;
   session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined }): UpstreamSession;
 }
+
+/** Not signed, so it may say who we are. */
+const USER_AGENT = 'pai-graph/0.1.0';
 
 const CONTENT_TYPE = { json: 'application/json; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
 
@@ -63,17 +66,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: { signal?: AbortSignal | undefined; requestId?: string | undefined } = {}): Promise<Res> {
     const product = PRODUCTS[op.product];
-    const query = buildQuery(input.query);
+    const query = buildQuery(sdkOrder(input.query, op.opaque));
     const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
     const headers = new Headers({
       accept: 'application/json',
+      'user-agent': USER_AGENT,
       'x-acs-action': op.action,
       'x-acs-version': product.version,
     });
     if (opts.requestId) headers.set('x-request-id', opts.requestId);
     let body: string | undefined;
     if (op.bodyType !== 'none' && input.body) {
-      body = op.bodyType === 'form' ? buildForm(input.body) : JSON.stringify(input.body);
+      const fields = sdkOrder(input.body, op.opaque);
+      body = op.bodyType === 'form' ? buildForm(fields) : JSON.stringify(fields);
       headers.set('content-type', CONTENT_TYPE[op.bodyType]);
     }
     await signer.sign({ method: op.method, url, headers, body, action: op.action, version: product.version });

@@ -1,7 +1,7 @@
-import { stringify } from 'node:querystring';
+import { escape, stringify } from 'node:querystring';
 import type { CallInput, QueryValue } from './operation.js';
 
-/** RFC 3986 percent-encoding: encodeURIComponent plus ! ' ( ) *. */
+/** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *): V3 canonical query values. */
 export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -24,14 +24,41 @@ export function queryValueToString(v: Exclude<QueryValue, undefined | null>): st
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** The query string as sent, without the leading `?`; undefined and null values are left out. */
-export function buildQuery(query: CallInput['query'] = {}): string {
-  const parts: string[] = [];
+/** Query parameters as text, without the unset ones. */
+export function queryPairs(query: CallInput['query'] = {}): [string, string][] {
+  const pairs: [string, string][] = [];
   for (const [k, v] of Object.entries(query) as [string, QueryValue][]) {
     if (v === undefined || v === null) continue;
-    parts.push(`${percentEncode(k)}=${percentEncode(queryValueToString(v))}`);
+    pairs.push([k, queryValueToString(v)]);
   }
-  return parts.join('&');
+  return pairs;
+}
+
+/**
+ * The query string as sent, without the leading `?`: Node's querystring encoding, which is
+ * what the official runtime puts on the wire (the signature encodes values per RFC 3986 on
+ * its own, see acs3.ts).
+ */
+export function buildQuery(query: CallInput['query'] = {}): string {
+  return queryPairs(query)
+    .map(([k, v]) => `${escape(k)}=${escape(v)}`)
+    .join('&');
+}
+
+/**
+ * The key order of the official SDK: it serialises request models field by field, and its
+ * models declare their fields alphabetically; free-form JSON (`opaque` fields such as
+ * `Metrics` or `ExtraInfo`, typed as maps) keeps the order the caller gave.
+ */
+export function sdkOrder<T>(value: T, opaque: ReadonlySet<string> = new Set()): T {
+  if (Array.isArray(value)) return value.map((v) => sdkOrder(v, opaque)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    out[key] = opaque.has(key) ? v : sdkOrder(v, opaque);
+  }
+  return out as T;
 }
 
 /** Form body as Node's querystring.stringify writes it (what the SDK sends for formData). */

@@ -35,7 +35,7 @@ export function readRetryAfterMs(headers: Headers, now = Date.now()): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const CREDENTIAL_CODES = /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidApiKey|InvalidSecurityToken|Unauthorized|MissingAuthorization)/i;
+const CREDENTIAL_CODES = /^(SignatureDoesNotMatch|IncompleteSignature|SignatureNonceUsed|InvalidTimeStamp|InvalidAccessKeyId|InvalidApiKey|InvalidSecurityToken|UnsupportedSignatureType|Unauthorized|MissingAuthorization)/i;
 
 /** Keeps an upstream message to one short line; it is shown to clients only for 4xx answers. */
 const clip = (s: string | undefined) => (s ? s.replace(/\s+/g, ' ').slice(0, 300) : undefined);

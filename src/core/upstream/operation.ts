@@ -26,13 +26,19 @@ export interface OperationSpec<Res> {
    * success schema carries them "only when the response is in error").
    */
   readonly errorInBody: boolean;
+  /**
+   * Fields holding free-form JSON (maps in the SDK, e.g. `Metrics`, `ExtraInfo`): their keys
+   * keep the caller's order, while typed fields are serialised alphabetically like the SDK.
+   */
+  readonly opaque: ReadonlySet<string>;
 }
 
 export function defineOperation<Res>(
-  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent' | 'errorInBody'> & { bodyType?: BodyType; errorInBody?: boolean },
+  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent' | 'errorInBody' | 'opaque'> & { bodyType?: BodyType; errorInBody?: boolean; opaque?: readonly string[] },
 ): OperationSpec<Res> {
   return {
     ...spec,
+    opaque: new Set(spec.opaque ?? []),
     bodyType: spec.bodyType ?? (spec.method === 'POST' || spec.method === 'PUT' ? 'json' : 'none'),
     idempotent: spec.method === 'GET',
     errorInBody: spec.errorInBody ?? false,
