@@ -55,11 +55,11 @@ export function createAlgorithmsApi(upstream: UpstreamSession) {
     deleteAlgorithm: (AlgorithmId: string) => upstream.call(AlgorithmOps.DeleteAlgorithm, { path: { AlgorithmId } }),
     listVersions: (AlgorithmId: string, query: { PageNumber: number; PageSize: number }) => upstream.call(AlgorithmOps.ListAlgorithmVersions, { path: { AlgorithmId }, query }),
     getVersion: (AlgorithmId: string, AlgorithmVersion: string) => upstream.call(AlgorithmOps.GetAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion } }),
-    /** The spec travels as one form field holding its JSON. */
+    /** The spec travels as one form field holding its JSON (written by the client, in the SDK's key order). */
     createVersion: (AlgorithmId: string, AlgorithmVersion: string, spec: AlgorithmSpecDTO) =>
-      upstream.call(AlgorithmOps.CreateAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion }, body: { AlgorithmSpec: JSON.stringify(spec) } }),
+      upstream.call(AlgorithmOps.CreateAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion }, body: { AlgorithmSpec: spec } }),
     updateVersion: (AlgorithmId: string, AlgorithmVersion: string, spec: AlgorithmSpecDTO) =>
-      upstream.call(AlgorithmOps.UpdateAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion }, body: { AlgorithmSpec: JSON.stringify(spec) } }),
+      upstream.call(AlgorithmOps.UpdateAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion }, body: { AlgorithmSpec: spec } }),
     deleteVersion: (AlgorithmId: string, AlgorithmVersion: string) => upstream.call(AlgorithmOps.DeleteAlgorithmVersion, { path: { AlgorithmId, AlgorithmVersion } }),
   };
 }

@@ -7,6 +7,11 @@ export interface AccessKeyCredential {
   readonly accessKeyId: string;
   readonly accessKeySecret: Secret;
   readonly securityToken?: Secret | undefined;
+  /**
+   * Sent (and signed) as `x-acs-credentials-provider`, as the official runtime does when its
+   * credential reports where it came from (`static_ak`, `static_sts`).
+   */
+  readonly providerName?: string | undefined;
 }
 
 /**
@@ -15,10 +20,11 @@ export interface AccessKeyCredential {
  */
 export type CredentialProvider = () => AccessKeyCredential | Promise<AccessKeyCredential>;
 
-export const staticCredentials =
-  (credential: AccessKeyCredential): CredentialProvider =>
-  () =>
-    credential;
+/** Fixed credentials, named like the official runtime's static providers. */
+export function staticCredentials(credential: AccessKeyCredential): CredentialProvider {
+  const named = { ...credential, providerName: credential.providerName ?? (credential.securityToken ? 'static_sts' : 'static_ak') };
+  return () => named;
+}
 
 /** Shows an AccessKey id without giving it away: `LTAI****3xk`. */
 export const maskAccessKeyId = (id: string): string => (id.length <= 8 ? '****' : `${id.slice(0, 4)}****${id.slice(-3)}`);

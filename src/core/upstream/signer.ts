@@ -68,6 +68,7 @@ export function createAccessKeySigner(options: AccessKeySignerOptions): Signer {
       headers.set('x-acs-date', acsDate(now()));
       headers.set('x-acs-signature-nonce', nonce());
       headers.set('x-acs-content-sha256', payloadHash);
+      if (credential.providerName) headers.set('x-acs-credentials-provider', credential.providerName);
       if (credential.securityToken) {
         headers.set('x-acs-accesskey-id', credential.accessKeyId);
         headers.set('x-acs-security-token', credential.securityToken.reveal());
