@@ -131,7 +131,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
         ['ListTensorboards', 200, credential.accessKeyId],
       ]);
       for (const call of emulator.calls) {
-        expect(call.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=TESTAKIDmain0123,SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
+        expect(call.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=TESTAKIDmain0123,SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
       }
       const log = out.join('');
       expect(log).toContain('upstream mode: calling PAI with AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');

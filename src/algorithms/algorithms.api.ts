@@ -16,7 +16,7 @@ import {
 
 /** PaiStudio 2022-01-12 algorithm operations. Writes are form-encoded, as the SDK sends them. */
 const op = <R>(action: string, method: HttpMethod, path: string, response: ZodType<R>) =>
-  defineOperation({ product: 'PaiStudio', action, method, path, response, opaque: ['LocationValue'], ...(method === 'POST' || method === 'PUT' ? { bodyType: 'form' as const } : {}) });
+  defineOperation({ product: 'PaiStudio', action, method, path, response, opaque: ['LocationValue', 'Properties'], ...(method === 'POST' || method === 'PUT' ? { bodyType: 'form' as const } : {}) });
 
 const ALGORITHMS = '/api/v1/algorithms';
 const ALGORITHM = `${ALGORITHMS}/{AlgorithmId}`;

@@ -1,4 +1,5 @@
 import { stringify } from 'node:querystring';
+import { sdkOrder } from '../../src/core/upstream/encoding.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { codeOf, startHarness, type Harness } from '../helpers/harness.js';
 
@@ -110,7 +111,8 @@ describe('algorithm mutations send PaiStudio form bodies', () => {
     expect(Object.keys(formOf(call.body))).toEqual(['AlgorithmSpec']);
     expect(JSON.parse(formOf(call.body).AlgorithmSpec!)).toEqual(UPSTREAM_SPEC);
     // The official SDK form-encodes with Node's querystring, which leaves ( ) ! ' * as they are.
-    expect(call.body).toBe(stringify({ AlgorithmSpec: JSON.stringify(UPSTREAM_SPEC) }));
+    // Typed spec fields go in the SDK's alphabetical order; free-form maps keep theirs.
+    expect(call.body).toBe(stringify({ AlgorithmSpec: JSON.stringify(sdkOrder(UPSTREAM_SPEC, new Set(['LocationValue', 'Properties']))) }));
     expect(call.body).toContain('loss%3D(%5B0-9.%5D%2B)');
   });
 
