@@ -13,6 +13,7 @@ import { createContext, readRequestId, type Context } from './context.js';
 import { algorithmArgumentChecks } from './algorithms/index.js';
 import { EVAL_TASK_SECRET_FIELDS } from './eval-tasks/index.js';
 import { modelArgumentChecks } from './models/index.js';
+import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
 import { tensorboardArgumentChecks } from './tensorboards/index.js';
@@ -31,8 +32,9 @@ export interface Server {
 export const BODY_LIMIT = 1024 * 1024;
 
 /**
- * Builds the gateway: Apollo Server on Fastify, with the GraphQL endpoint at /graphql and a
- * liveness probe at /healthz. Never listens; main.ts (or a test) does.
+ * Builds the gateway: Apollo Server on Fastify, with the GraphQL endpoint at /graphql, a
+ * liveness probe at /healthz (no upstream call) and a readiness probe at /readyz (one cached,
+ * signed upstream call). Never listens; main.ts (or a test) does.
  */
 export async function createServer(config: Pick<Config, 'env' | 'upstream'>, deps: ServerDeps): Promise<Server> {
   const { logger } = deps;
@@ -80,6 +82,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });
+  app.get('/readyz', async (_req, reply) => {
+    const { ready, body } = await readiness();
+    return reply.code(ready ? 200 : 503).send(body);
+  });
 
   return { app, apollo };
 }

@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   PAI_CREDENTIALS_FILE: optional(z.string().trim().min(1)),
   UPSTREAM_TIMEOUT_MS: optional(int(100, 120_000)),
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
+  READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
   EMULATOR_API_KEY: optional(token),
@@ -105,6 +106,8 @@ export interface Config {
     readonly timeoutMs: number;
     /** Upstream calls one GraphQL operation may have in flight at once. */
     readonly concurrency: number;
+    /** How long /readyz reuses its upstream check. */
+    readonly readinessCacheMs: number;
   };
   readonly emulator: {
     readonly host: string;
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
       concurrency: e.UPSTREAM_CONCURRENCY ?? 8,
+      readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
     },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',

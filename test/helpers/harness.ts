@@ -4,7 +4,7 @@ import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient } from '../../src/core/upstream/client.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
 import { staticCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
-import { createAccessKeySigner, createBearerSigner } from '../../src/core/upstream/signer.js';
+import { createAccessKeySigner, createBearerSigner, type Signer } from '../../src/core/upstream/signer.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Clock } from '../../src/emulator/store.js';
 import { createServer } from '../../src/server.js';
@@ -30,6 +30,8 @@ export interface GraphQLResult {
 
 export interface Harness {
   emulator: Emulator;
+  /** The AccessKeys the emulator accepts signatures from; tests may change it to rotate credentials. */
+  trustedAccessKeys: AccessKeyCredential[];
   url: string;
   logs: string[];
   /** Every response body the gateway sent to these tests. */
@@ -58,9 +60,13 @@ export async function startHarness(
     /** The credential the gateway signs with in accessKey mode (default TEST_ACCESS_KEY). */
     accessKey?: AccessKeyCredential;
     clock?: Clock;
+    /** Replaces the signer chosen by `auth` (e.g. one with a rotating credential provider). */
+    signer?: Signer;
+    readinessCacheMs?: number;
   } = {},
 ): Promise<Harness> {
-  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), accessKeys: [TEST_ACCESS_KEY], demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const trustedAccessKeys = [TEST_ACCESS_KEY];
+  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), accessKeys: trustedAccessKeys, demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
   const emulatorUrl = await emulator.listen();
   const logs: string[] = [];
   const responses: string[] = [];
@@ -70,19 +76,21 @@ export async function startHarness(
   const upstream = createUpstreamClient({
     origins,
     signer:
-      (opts.auth ?? (opts.apiKey ? 'bearer' : 'accessKey')) === 'bearer'
+      opts.signer ??
+      ((opts.auth ?? (opts.apiKey ? 'bearer' : 'accessKey')) === 'bearer'
         ? createBearerSigner({ kind: 'bearer', apiKey: new Secret(opts.apiKey ?? TEST_API_KEY) })
-        : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) }),
+        : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
   });
-  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8 } }, { upstream, logger });
+  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000 } }, { upstream, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
 
   return {
     emulator,
+    trustedAccessKeys,
     url,
     logs,
     responses,
