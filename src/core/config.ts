@@ -78,6 +78,9 @@ const EnvSchema = z.object({
   EMULATOR_DEMO_DATA: optional(bool),
 });
 
+/** Every environment variable pai-graph reads (README.md documents each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** How the gateway authenticates to PAI; `kind` is safe to log, the rest is not. */
 export type Credentials =
   | { readonly kind: 'bearer'; readonly apiKey: Secret }
