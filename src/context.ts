@@ -20,6 +20,8 @@ export interface ContextOptions {
   readonly concurrency: number;
   readonly requestId?: string | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Epoch ms by which every upstream call of this operation must be done. */
+  readonly deadline?: number | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -29,7 +31,7 @@ export const readRequestId = (header: unknown): string => (typeof header === 'st
 
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
-  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId });
+  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline });
   return {
     requestId,
     upstream,

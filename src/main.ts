@@ -4,6 +4,7 @@ import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
 import { CredentialFileError } from './core/upstream/credentials.js';
+import { createGovernor } from './core/upstream/governor.js';
 import { createSigner, type Signer } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
@@ -51,7 +52,8 @@ async function main() {
     }
     throw err;
   }
-  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger });
+  const governor = createGovernor({ rules: config.upstream.qpsLimits });
+  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor });
   const { app } = await createServer(config, { upstream, logger });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -67,6 +69,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    upstream.breakers.shutdown();
     await emulator?.close();
     process.exit(0);
   };

@@ -76,7 +76,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      return createContext({ client: deps.upstream, concurrency: config.upstream.concurrency, requestId: request.id, signal: abort.signal });
+      return createContext({ client: deps.upstream, concurrency: config.upstream.concurrency, requestId: request.id, signal: abort.signal, deadline: Date.now() + config.upstream.deadlineMs });
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });

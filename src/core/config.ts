@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Secret } from './secret.js';
 import type { AccessKeyCredential } from './upstream/credentials.js';
+import { DEFAULT_QPS_LIMITS, parseQpsLimits, type QpsRule } from './upstream/governor.js';
 import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './upstream/products.js';
 
 /**
@@ -70,6 +71,20 @@ const EnvSchema = z.object({
   UPSTREAM_TIMEOUT_MS: optional(int(100, 120_000)),
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
+  OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
+  PAI_QPS_LIMITS: optional(
+    z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        try {
+          return parseQpsLimits(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
   EMULATOR_API_KEY: optional(token),
@@ -111,6 +126,10 @@ export interface Config {
     readonly concurrency: number;
     /** How long /readyz reuses its upstream check. */
     readonly readinessCacheMs: number;
+    /** How long one GraphQL operation may spend on upstream calls, waits and retries included. */
+    readonly deadlineMs: number;
+    /** QPS limit rules per action (PAI_QPS_LIMITS). */
+    readonly qpsLimits: readonly QpsRule[];
   };
   readonly emulator: {
     readonly host: string;
@@ -177,6 +196,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
       concurrency: e.UPSTREAM_CONCURRENCY ?? 8,
       readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
+      deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,
+      qpsLimits: e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS),
     },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',

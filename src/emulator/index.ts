@@ -39,6 +39,8 @@ export interface EmulatorOptions {
 /** One call as the emulator received it. */
 export interface RecordedCall {
   readonly seq: number;
+  /** When the call arrived (epoch ms, real clock). */
+  readonly at: number;
   readonly action: string;
   readonly version: string | undefined;
   readonly method: string;
@@ -207,6 +209,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     const headerAction = typeof req.headers['x-acs-action'] === 'string' ? req.headers['x-acs-action'] : undefined;
     const record: RecordedCall = {
       seq: calls.length + 1,
+      at: Date.now(),
       action: headerAction ?? '(none)',
       version: typeof req.headers['x-acs-version'] === 'string' ? req.headers['x-acs-version'] : undefined,
       method,

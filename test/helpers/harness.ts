@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
-import { createUpstreamClient } from '../../src/core/upstream/client.js';
+import { createUpstreamClient, type UpstreamClient } from '../../src/core/upstream/client.js';
+import type { BreakerOptions } from '../../src/core/upstream/breaker.js';
+import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits } from '../../src/core/upstream/governor.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
 import { staticCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
 import { createAccessKeySigner, createBearerSigner, type Signer } from '../../src/core/upstream/signer.js';
@@ -41,6 +43,11 @@ export interface Harness {
   /** Upstream actions called since the last `resetCalls()`, in order. */
   actions(): string[];
   resetCalls(): void;
+  /** Forgets the governor's pauses and closes the circuit breakers, so tests do not leak into each other. */
+  resetUpstream(): void;
+  upstream: UpstreamClient;
+  /** When the gateway handed each upstream request to fetch (epoch ms), by action. */
+  sent: { action: string; at: number }[];
   close(): Promise<void>;
 }
 
@@ -63,6 +70,11 @@ export async function startHarness(
     /** Replaces the signer chosen by `auth` (e.g. one with a rotating credential provider). */
     signer?: Signer;
     readinessCacheMs?: number;
+    /** PAI_QPS_LIMITS for the gateway's governor (default: PAI's documented limits). */
+    qpsLimits?: string;
+    breaker?: Partial<BreakerOptions>;
+    /** OPERATION_DEADLINE_MS (default 15000). */
+    deadlineMs?: number;
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
@@ -73,7 +85,14 @@ export async function startHarness(
   const destination = { write: (line: string) => void logs.push(line) } as unknown as Writable;
   const logger = createLogger({ level: 'debug', destination });
   const origins = Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>;
+  const sent: { action: string; at: number }[] = [];
+  const recordingFetch: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    sent.push({ action: headers.get('x-acs-action') ?? '', at: Date.now() });
+    return fetch(input, init);
+  };
   const upstream = createUpstreamClient({
+    fetch: recordingFetch,
     origins,
     signer:
       opts.signer ??
@@ -82,8 +101,10 @@ export async function startHarness(
         : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
+    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) }),
+    ...(opts.breaker ? { breaker: opts.breaker } : {}),
   });
-  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000 } }, { upstream, logger });
+  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
@@ -107,9 +128,17 @@ export async function startHarness(
     actions: () => emulator.calls.map((c) => c.action),
     resetCalls: () => {
       emulator.calls.length = 0;
+      sent.length = 0;
     },
+    resetUpstream: () => {
+      upstream.governor.reset();
+      upstream.breakers.reset();
+    },
+    upstream,
+    sent,
     async close() {
       await app.close();
+      upstream.breakers.shutdown();
       await emulator.close();
     },
   };

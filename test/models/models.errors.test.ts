@@ -4,7 +4,8 @@ import { codeOf, startHarness, TEST_API_KEY, type Harness } from '../helpers/har
 let h: Harness;
 let wrongKey: Harness;
 beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 400, auth: 'bearer' });
+  // The breaker has its own tests; here every fault must reach the mapping.
+  h = await startHarness({ timeoutMs: 400, deadlineMs: 1200, auth: 'bearer', breaker: { volumeThreshold: 10_000 } });
   wrongKey = await startHarness({ apiKey: 'sk-wrong-000000000000000000000000' });
 });
 afterAll(async () => {
@@ -13,6 +14,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   h.resetCalls();
+  h.resetUpstream();
   h.emulator.faults.clear();
 });
 
@@ -27,7 +29,8 @@ describe('upstream faults become typed GraphQL errors', () => {
     [502, 'BadGateway', 'UPSTREAM_ERROR'],
     [503, 'ServiceUnavailable', 'UPSTREAM_UNAVAILABLE'],
   ])('HTTP %i (%s) maps to %s with the upstream RequestId', async (status, code, expected) => {
-    h.emulator.faults.add({ action: 'ListModels', status, code, times: 1 });
+    // Reads are retried on 5xx (3 attempts in all), never on 4xx.
+    h.emulator.faults.add({ action: 'ListModels', status, code, times: 3 });
     const r = await h.gql(LIST);
     expect(r.status).toBe(200);
     expect(r.body.data).toBeNull();
@@ -39,11 +42,11 @@ describe('upstream faults become typed GraphQL errors', () => {
       upstream: { product: 'AIWorkSpace', action: 'ListModels', status, code, requestId: expect.stringMatching(/^[0-9A-F]{8}-[0-9A-F-]{27}$/) },
     });
     expect(error.message).toContain('AIWorkSpace');
-    expect(h.actions()).toEqual(['ListModels']);
+    expect(h.actions()).toEqual(status >= 500 ? ['ListModels', 'ListModels', 'ListModels'] : ['ListModels']);
   });
 
   it('a 5xx answer shows no upstream message to the client; a 4xx answer shows the upstream reason', async () => {
-    h.emulator.faults.add({ action: 'ListModels', status: 500, message: 'stack: NullPointerException at com.alibaba.internal', times: 1 });
+    h.emulator.faults.add({ action: 'ListModels', status: 500, message: 'stack: NullPointerException at com.alibaba.internal', times: 3 });
     const five = await h.gql(LIST);
     expect(five.text).not.toContain('NullPointerException');
     h.emulator.faults.add({ action: 'ListModels', status: 400, message: 'Workspace 99 is not in this region.', times: 1 });
@@ -57,10 +60,19 @@ describe('upstream faults become typed GraphQL errors', () => {
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 3, upstream: { status: 429, code: 'Throttling.User' } });
   });
 
-  it('a Throttling.* code on a 400 is recognised as RATE_LIMITED', async () => {
-    h.emulator.faults.add({ action: 'ListModels', status: 400, code: 'Throttling.Api', times: 1 });
+  it('a Throttling.* code on a 400 is recognised as RATE_LIMITED when the pause does not fit the deadline', async () => {
+    h.emulator.faults.add({ action: 'ListModels', status: 400, code: 'Throttling.Api', times: 5 });
     const r = await h.gql(LIST);
     expect(codeOf(r)).toBe('RATE_LIMITED');
+  });
+
+  it('a throttled read is retried after the pause PAI asked for, never sooner', async () => {
+    h.emulator.faults.add({ action: 'ListModels', status: 429, retryAfterMs: 600, times: 1 });
+    const r = await h.gql(LIST);
+    expect(r.body.errors).toBeUndefined();
+    const [first, second] = h.emulator.calls;
+    expect(h.actions()).toEqual(['ListModels', 'ListModels']);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(600);
   });
 
   it('a body that is not JSON is UPSTREAM_CONTRACT naming product and action', async () => {
@@ -78,20 +90,20 @@ describe('upstream faults become typed GraphQL errors', () => {
   });
 
   it('an upstream that does not answer within the timeout is UPSTREAM_TIMEOUT', async () => {
-    h.emulator.faults.add({ action: 'GetModel', hang: true, times: 1 });
+    h.emulator.faults.add({ action: 'GetModel', hang: true, times: 3 });
     const r = await h.gql(`{ model(id: "model-hang") { id } }`);
     expect(r.body.data).toEqual({ model: null });
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', upstream: { product: 'AIWorkSpace', action: 'GetModel' } });
   });
 
   it('an upstream slower than the timeout is UPSTREAM_TIMEOUT', async () => {
-    h.emulator.faults.add({ action: 'GetModel', latencyMs: 3000, times: 1 });
+    h.emulator.faults.add({ action: 'GetModel', latencyMs: 3000, times: 3 });
     const r = await h.gql(`{ model(id: "model-slow") { id } }`);
     expect(codeOf(r)).toBe('UPSTREAM_TIMEOUT');
   });
 
   it('a dropped connection is UPSTREAM_UNAVAILABLE', async () => {
-    h.emulator.faults.add({ action: 'GetModel', reset: true, times: 1 });
+    h.emulator.faults.add({ action: 'GetModel', reset: true, times: 3 });
     const r = await h.gql(`{ model(id: "model-reset") { id } }`);
     expect(codeOf(r)).toBe('UPSTREAM_UNAVAILABLE');
   });
@@ -100,7 +112,7 @@ describe('upstream faults become typed GraphQL errors', () => {
     const list = await h.gql(`{ models(first: 2) { nodes { id } } }`);
     const [a, b] = list.body.data!.models.nodes.map((n: { id: string }) => n.id);
     h.resetCalls();
-    h.emulator.faults.add({ action: 'GetModel', status: 500, times: 1 });
+    h.emulator.faults.add({ action: 'GetModel', status: 403, code: 'Forbidden.RAM', times: 1 });
     const r = await h.gql(`query($a: ID!, $b: ID!) { a: model(id: $a) { id } b: model(id: $b) { id } }`, { a, b });
     const values = [r.body.data!.a, r.body.data!.b];
     expect(values.filter((v) => v === null)).toHaveLength(1);
@@ -110,13 +122,13 @@ describe('upstream faults become typed GraphQL errors', () => {
   });
 
   it('one model whose versions fail does not take down the list', async () => {
-    h.emulator.faults.add({ action: 'ListModelVersions', status: 503, times: 1 });
+    h.emulator.faults.add({ action: 'ListModelVersions', status: 403, code: 'Forbidden.RAM', times: 1 });
     const r = await h.gql(`{ models(first: 3) { nodes { id versions { totalCount } } } }`);
     const nodes = r.body.data!.models.nodes;
     expect(nodes).toHaveLength(3);
     expect(nodes.filter((n: any) => n.versions === null)).toHaveLength(1);
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors![0]!.extensions!.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(r.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 
   it('credentials PAI rejects are an UPSTREAM_ERROR for operators, not the caller', async () => {
@@ -128,7 +140,7 @@ describe('upstream faults become typed GraphQL errors', () => {
   it('the API key appears in no response and no log line, in any encoding', async () => {
     // Exercise success, failure, timeout and contract paths so their logs exist.
     await h.gql(`{ models(first: 2) { nodes { id latestVersion { name } } } }`);
-    h.emulator.faults.add({ action: 'ListModels', status: 500, times: 1 });
+    h.emulator.faults.add({ action: 'ListModels', status: 500, times: 3 });
     await h.gql(LIST);
     h.emulator.faults.add({ action: 'ListModels', malformed: true, times: 1 });
     await h.gql(LIST);

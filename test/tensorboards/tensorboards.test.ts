@@ -285,7 +285,7 @@ describe('TensorBoard mutations', () => {
 
   it('an upstream fault on sharedUrl nulls only that field, with the RequestId', async () => {
     const { id } = await demo('qwen-sft-run-42');
-    h.emulator.faults.add({ action: 'GetTensorboardSharedUrl', status: 503, times: 1 });
+    h.emulator.faults.add({ action: 'GetTensorboardSharedUrl', status: 503, times: 3 });
     const r = await h.gql(`query($id: ID!) { tensorboard(id: $id) { displayName sharedUrl } }`, { id });
     expect(r.body.data!.tensorboard).toEqual({ displayName: 'qwen-sft-run-42', sharedUrl: null });
     expect(r.body.errors![0]!.path).toEqual(['tensorboard', 'sharedUrl']);

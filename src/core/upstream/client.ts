@@ -8,12 +8,19 @@ import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
 import type { Signer } from './signer.js';
+import { createBreakers, type BreakerOptions } from './breaker.js';
+import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } from './governor.js';
 
 export interface UpstreamClientOptions {
   readonly origins: Readonly<Record<ProductName, string>>;
   readonly signer: Signer;
+  /** Time limit of one attempt. */
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** QPS limits and throttling pauses (default: PAI's documented limits). */
+  readonly governor?: Governor;
+  readonly breaker?: Partial<BreakerOptions>;
+  readonly events?: CallEvents;
   /** Injected in tests; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
 }
@@ -26,8 +33,10 @@ export interface UpstreamSession {
 }
 
 export interface UpstreamClient {
-  call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: { signal?: AbortSignal | undefined; requestId?: string | undefined }): Promise<Res>;
-  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined }): UpstreamSession;
+  call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
+  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined }): UpstreamSession;
+  readonly governor: Governor;
+  readonly breakers: ReturnType<typeof createBreakers>;
 }
 
 /** Not signed, so it may say who we are. */
@@ -55,46 +64,70 @@ function firstIssue(error: z.ZodError): string {
   return `field ${describePath(issue.path)} ${issue.message}`;
 }
 
+/** Attempts of one call at most: the first plus two retries. */
+export const MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_MS = 2000;
+
+/** Options of one call: where it belongs and until when it may run. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly requestId?: string | undefined;
+  /** Epoch ms after which the call must not be started or waited for (the operation's deadline). */
+  readonly deadline?: number | undefined;
+}
+
+/** What the client reports about each attempt (for metrics). */
+export interface CallEvents {
+  onAttempt?(e: { product: ProductName; action: string; status: number | undefined; outcome: 'ok' | ErrorCode; ms: number; attempt: number }): void;
+  onRetry?(e: { product: ProductName; action: string; reason: string; delayMs: number }): void;
+  onBreaker?(product: ProductName, state: 'closed' | 'open' | 'halfOpen'): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Whether an attempt that failed this way may be repeated. Throttling answers are safe for
+ * any method (PAI refused the call before doing it); 5xx, timeouts and resets only for reads,
+ * because a POST that timed out may have created a model already.
+ */
+function retryable(op: OperationSpec<unknown>, error: UpstreamError): boolean {
+  if (error.code === ErrorCode.RATE_LIMITED) return error.upstream.status !== undefined;
+  if (!op.idempotent) return false;
+  if (error.code === ErrorCode.UPSTREAM_TIMEOUT || error.code === ErrorCode.UPSTREAM_UNAVAILABLE) return !error.extensions.circuitOpen;
+  return error.code === ErrorCode.UPSTREAM_ERROR && (error.upstream.status ?? 0) >= 500;
+}
+
 /**
  * The single upstream client. One place builds the URL from the operation's ROA path,
- * encodes the body, hands the exact request to the signer, enforces the timeout, parses the
- * answer with the operation's zod schema and maps failures to typed errors.
+ * encodes the body, hands the exact request to the signer, keeps to the governor's limits,
+ * retries what is safe to retry, enforces the timeout and the operation's deadline, trips
+ * the product's circuit breaker, parses the answer with the operation's zod schema and maps
+ * failures to typed errors.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { origins, signer, timeoutMs, logger } = options;
+  const governor = options.governor ?? createGovernor({ rules: parseQpsLimits(DEFAULT_QPS_LIMITS) });
+  const breakers = createBreakers(options.breaker, options.events?.onBreaker);
   const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
 
-  async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: { signal?: AbortSignal | undefined; requestId?: string | undefined } = {}): Promise<Res> {
-    const product = PRODUCTS[op.product];
-    const query = buildQuery(sdkOrder(input.query, op.opaque));
-    const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
-    const headers = new Headers({
-      accept: 'application/json',
-      'user-agent': USER_AGENT,
-      'x-acs-action': op.action,
-      'x-acs-version': product.version,
-    });
-    if (opts.requestId) headers.set('x-request-id', opts.requestId);
-    let body: string | undefined;
-    if (op.bodyType !== 'none' && input.body) {
-      const fields = sdkOrder(input.body, op.opaque);
-      body = op.bodyType === 'form' ? buildForm(fields) : JSON.stringify(fields);
-      headers.set('content-type', CONTENT_TYPE[op.bodyType]);
-    }
-    await signer.sign({ method: op.method, url, headers, body, action: op.action, version: product.version });
+  /** One attempt: sign, send, read, map. Throws typed errors only. */
+  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: { url: URL; headers: Headers; body: string | undefined }, opts: CallOptions, timeout: number): Promise<Res> {
+    const headers = new Headers(built.headers);
+    await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
     const started = performance.now();
-    const where = { product: op.product, action: op.action, method: op.method, path: url.pathname };
+    const where = { product: op.product, action: op.action, method: op.method, path: built.url.pathname };
     let response: Response;
     let text: string;
     try {
-      response = await http(url, { method: op.method, headers, body, signal: opts.signal });
+      response = await http(built.url, { method: op.method, headers, body: built.body, signal: opts.signal, timeout });
       text = await response.text();
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (err instanceof TimeoutError) {
         logger.warn({ upstream: where, ms }, 'upstream call timed out');
-        throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} did not answer ${op.action} within ${timeoutMs} ms`, { product: op.product, action: op.action });
+        throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} did not answer ${op.action} within ${timeout} ms`, { product: op.product, action: op.action });
       }
       if (opts.signal?.aborted) throw err;
       logger.warn({ upstream: where, ms, err: { name: (err as Error).name, message: (err as Error).message } }, 'upstream unreachable');
@@ -143,16 +176,63 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return parsed.data;
   }
 
+  async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
+    const product = PRODUCTS[op.product];
+    const query = buildQuery(sdkOrder(input.query, op.opaque));
+    const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
+    const headers = new Headers({
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      'x-acs-action': op.action,
+      'x-acs-version': product.version,
+    });
+    if (opts.requestId) headers.set('x-request-id', opts.requestId);
+    let body: string | undefined;
+    if (op.bodyType !== 'none' && input.body) {
+      const fields = sdkOrder(input.body, op.opaque);
+      body = op.bodyType === 'form' ? buildForm(fields) : JSON.stringify(fields);
+      headers.set('content-type', CONTENT_TYPE[op.bodyType]);
+    }
+    const deadline = opts.deadline ?? Date.now() + timeoutMs * MAX_ATTEMPTS;
+
+    for (let n = 1; ; n += 1) {
+      await governor.admit(op.product, op.action, deadline);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} ${op.action} could not finish within the operation's deadline`, { product: op.product, action: op.action });
+      const timeout = Math.max(1, Math.min(timeoutMs, remaining));
+      const started = performance.now();
+      try {
+        const result = await breakers.run(op.product, op.action, () => attempt(op, input, { url, headers, body }, opts, timeout));
+        options.events?.onAttempt?.({ product: op.product, action: op.action, status: 200, outcome: 'ok', ms: performance.now() - started, attempt: n });
+        return result;
+      } catch (err) {
+        if (!(err instanceof UpstreamError)) throw err;
+        options.events?.onAttempt?.({ product: op.product, action: op.action, status: err.upstream.status, outcome: err.code, ms: performance.now() - started, attempt: n });
+        if (err.code === ErrorCode.RATE_LIMITED && err.upstream.status !== undefined) governor.pause(op.product, op.action, err.retryAfterMs ?? 1000);
+        if (n >= MAX_ATTEMPTS || !retryable(op, err)) throw err;
+        // Throttled: the governor holds the next attempt until PAI's time. Otherwise back off
+        // exponentially with full jitter. Either way, only if the retry can finish in time.
+        const delay = err.code === ErrorCode.RATE_LIMITED ? (err.retryAfterMs ?? 1000) : Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n);
+        if (Date.now() + delay >= deadline) throw err;
+        options.events?.onRetry?.({ product: op.product, action: op.action, reason: err.code, delayMs: delay });
+        logger.info({ upstream: { product: op.product, action: op.action }, attempt: n, delayMs: Math.round(delay), reason: err.code }, 'retrying upstream call');
+        if (err.code !== ErrorCode.RATE_LIMITED) await sleep(delay);
+      }
+    }
+  }
+
   return {
     call,
-    session({ concurrency, signal, requestId }) {
+    governor,
+    breakers,
+    session({ concurrency, signal, requestId, deadline }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
       return {
         call: <Res>(op: OperationSpec<Res>, input?: CallInput) =>
           limit(() => {
             callCount += 1;
-            return call(op, input, { signal, requestId });
+            return call(op, input, { signal, requestId, deadline });
           }),
         get callCount() {
           return callCount;

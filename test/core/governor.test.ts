@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { parseQpsLimits, qpsFor } from '../../src/core/upstream/governor.js';
+import { codeOf, startHarness, type Harness } from '../helpers/harness.js';
+
+const MODEL_IDS = async (h: Harness, n: number): Promise<string[]> => {
+  const r = await h.gql(`query($n: Int) { models(first: $n) { nodes { id } } }`, { n });
+  return r.body.data!.models.nodes.map((m: { id: string }) => m.id);
+};
+
+/** The most calls that arrived within any 1-second window. */
+function busiestSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < sorted.length; j += 1) {
+    while (sorted[j]! - sorted[i]! >= 1000) i += 1;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+describe('QPS limits (PAI_QPS_LIMITS)', () => {
+  it('parses Action=qps rules with wildcards; an exact name beats the longest pattern', () => {
+    const rules = parseQpsLimits('*=100, Create*=10,GetModel=20,Get*Version=5');
+    expect(qpsFor(rules, 'GetModel')).toBe(20);
+    expect(qpsFor(rules, 'CreateModel')).toBe(10);
+    expect(qpsFor(rules, 'GetModelVersion')).toBe(5);
+    expect(qpsFor(rules, 'ListModels')).toBe(100);
+    expect(qpsFor(parseQpsLimits('Create*=10'), 'ListModels')).toBeUndefined();
+  });
+
+  it.each(['', 'GetModel', 'GetModel=0', 'GetModel=-1', 'Get Model=5', 'GetModel=fast'])('refuses %j with a message naming the entry', (text) => {
+    expect(() => parseQpsLimits(text)).toThrow(/must/);
+  });
+});
+
+describe('the upstream governor', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('keeps a 10 QPS action at or under 10 calls in every second under a burst of 200 operations, and loses none', async () => {
+    h = await startHarness({ qpsLimits: '*=100,GetModel=10', deadlineMs: 2500 });
+    const ids = await MODEL_IDS(h, 20);
+    h.resetCalls();
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => h!.gql(`query($id: ID!) { model(id: $id) { id } }`, { id: ids[i % ids.length] })));
+    // Measured where the gateway sends (the emulator shares this busy process, so its arrival
+    // times carry the test's own scheduling delays).
+    const times = h.sent.filter((c) => c.action === 'GetModel').map((c) => c.at);
+    expect(busiestSecond(times)).toBeLessThanOrEqual(10);
+    expect(h.emulator.calls.filter((c) => c.action === 'GetModel')).toHaveLength(times.length);
+    // Within each operation's 2.5 s about 25 to 30 calls fit; every other operation is told to come back.
+    expect(times.length).toBeGreaterThanOrEqual(15);
+    const served = results.filter((r) => r.body.data?.model?.id);
+    const limited = results.filter((r) => codeOf(r) === 'RATE_LIMITED');
+    expect(served.length).toBe(times.length);
+    expect(served.length + limited.length).toBe(200);
+    for (const r of limited) {
+      expect(r.status).toBe(200);
+      expect(r.body.errors![0]!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
+      expect(r.body.errors![0]!.message).toMatch(/GetModel is over its limit of 10 calls per second; retry after \d+ s/);
+    }
+  }, 20_000);
+
+  it('a throttled action pauses for every caller, and a create that is throttled is retried after the pause', async () => {
+    h = await startHarness({ deadlineMs: 5000 });
+    h.emulator.faults.add({ action: 'CreateModel', status: 429, code: 'Throttling.User', retryAfterMs: 700, times: 1 });
+    const created = await h.gql(`mutation { createModel(input: { name: "throttled-once" }) { model { id name } } }`);
+    expect(created.body.errors).toBeUndefined();
+    const creates = h.emulator.calls.filter((c) => c.action === 'CreateModel');
+    // A throttling answer proves PAI did nothing, so the one retry cannot duplicate the model.
+    expect(creates).toHaveLength(2);
+    expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(700);
+    const list = await h.gql(`{ models(filter: { name: "throttled-once" }) { totalCount } }`);
+    expect(list.body.data!.models.totalCount).toBe(1);
+  });
+
+  it('never retries a create that failed or timed out, and retries reads at most 3 times', async () => {
+    h = await startHarness({ timeoutMs: 300, deadlineMs: 3000 });
+    h.emulator.faults.add({ action: 'CreateModel', status: 500, times: 5 });
+    const failed = await h.gql(`mutation { createModel(input: { name: "no-duplicates" }) { model { id } } }`);
+    expect(codeOf(failed)).toBe('UPSTREAM_ERROR');
+    h.emulator.faults.clear();
+    h.emulator.faults.add({ action: 'CreateModel', hang: true, times: 5 });
+    const hung = await h.gql(`mutation { createModel(input: { name: "no-duplicates-2" }) { model { id } } }`);
+    expect(codeOf(hung)).toBe('UPSTREAM_TIMEOUT');
+    expect(h.emulator.calls.filter((c) => c.action === 'CreateModel')).toHaveLength(2);
+
+    h.emulator.faults.clear();
+    h.resetCalls();
+    h.emulator.faults.add({ action: 'ListModels', status: 502, times: 10 });
+    const read = await h.gql(`{ models { totalCount } }`);
+    expect(codeOf(read)).toBe('UPSTREAM_ERROR');
+    expect(h.actions()).toEqual(['ListModels', 'ListModels', 'ListModels']);
+  });
+
+  it('gives up on a throttling pause that cannot fit the deadline at once, without another call', async () => {
+    h = await startHarness({ deadlineMs: 1500 });
+    h.emulator.faults.add({ action: 'ListModels', status: 429, retryAfterMs: 5000, times: 1 });
+    const started = Date.now();
+    const first = await h.gql(`{ models { totalCount } }`);
+    expect(first.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 5, upstream: { status: 429 } });
+    // The next operation is held by the same pause: answered at once, nothing sent.
+    const second = await h.gql(`{ models { totalCount } }`);
+    expect(second.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(second.body.errors![0]!.extensions!.retryAfter).toBeLessThanOrEqual(5);
+    expect(h.actions()).toEqual(['ListModels']);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('the circuit breaker', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('opens after sustained failures, fails fast without calling, probes after the reset time and closes on success', async () => {
+    h = await startHarness({ breaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 400 } });
+    const ids = await MODEL_IDS(h, 3);
+    h.emulator.faults.add({ action: 'GetModel', status: 503, times: 100 });
+    for (let i = 0; i < 2; i += 1) await h.gql(`query($id: ID!) { model(id: $id) { id } }`, { id: ids[0] });
+    expect(h.upstream.breakers.state('AIWorkSpace')).toBe('open');
+    h.resetCalls();
+    const fast = await h.gql(`{ models { totalCount } }`);
+    expect(fast.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', circuitOpen: true, upstream: { product: 'AIWorkSpace', action: 'ListModels' } });
+    expect(h.actions()).toEqual([]);
+    // Other products are not affected.
+    expect((await h.gql(`{ algorithms(first: 1) { totalCount } }`)).body.errors).toBeUndefined();
+
+    h.emulator.faults.clear();
+    await new Promise((r) => setTimeout(r, 450));
+    h.resetCalls();
+    const probe = await h.gql(`{ models { totalCount } }`);
+    expect(probe.body.errors).toBeUndefined();
+    expect(h.actions()).toEqual(['ListModels']);
+    expect(h.upstream.breakers.state('AIWorkSpace')).toBe('closed');
+  });
+
+  it('throttling and 4xx answers never open it', async () => {
+    h = await startHarness({ breaker: { volumeThreshold: 2, errorThresholdPercentage: 10, resetTimeoutMs: 60_000 }, deadlineMs: 800 });
+    h.emulator.faults.add({ action: 'GetModel', status: 404, code: 'InvalidModel.NotFound', times: 10 });
+    for (let i = 0; i < 4; i += 1) await h.gql(`{ model(id: "model-missing") { id } }`);
+    h.emulator.faults.add({ action: 'ListModels', status: 429, retryAfterMs: 5000, times: 1 });
+    await h.gql(`{ models { totalCount } }`);
+    expect(h.upstream.breakers.state('AIWorkSpace')).toBe('closed');
+  });
+});
