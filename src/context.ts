@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Caller } from './core/auth.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
@@ -8,6 +9,8 @@ import { createTensorboardsDomain, type TensorboardsService } from './tensorboar
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
 export interface Context {
   readonly requestId: string;
+  /** Who is calling (authenticated before the operation was parsed). */
+  readonly caller: Caller;
   readonly upstream: UpstreamSession;
   readonly models: ModelsService;
   readonly algorithms: AlgorithmsService;
@@ -22,6 +25,7 @@ export interface ContextOptions {
   readonly signal?: AbortSignal | undefined;
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
+  readonly caller: Caller;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -34,6 +38,7 @@ export function createContext(opts: ContextOptions): Context {
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline });
   return {
     requestId,
+    caller: opts.caller,
     upstream,
     models: createModelsDomain(upstream),
     algorithms: createAlgorithmsDomain(upstream),

@@ -3,6 +3,7 @@ import { ConfigError, describeCredentials, loadConfig, type UpstreamTarget } fro
 import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
+import { readTokensFile, type AuthSettings } from './core/auth.js';
 import { CredentialFileError } from './core/upstream/credentials.js';
 import { createGovernor } from './core/upstream/governor.js';
 import { createSigner, type Signer } from './core/upstream/signer.js';
@@ -54,7 +55,22 @@ async function main() {
   }
   const governor = createGovernor({ rules: config.upstream.qpsLimits });
   const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor });
-  const { app } = await createServer(config, { upstream, logger });
+  let auth: AuthSettings;
+  try {
+    auth = { ...config.auth, tokens: [...config.auth.tokens, ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : [])] };
+  } catch (err) {
+    process.stderr.write(`Invalid configuration: GATEWAY_TOKENS_FILE: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (auth.allowAnonymous) {
+    logger.warn(
+      config.target
+        ? 'ANONYMOUS ACCESS (ALLOW_ANONYMOUS=true): anyone who can reach this gateway can read and write PAI and spend the account. Set GATEWAY_TOKENS instead.'
+        : 'Anonymous access is on because this is demo mode; it is off as soon as PAI_ENDPOINT or PAI_REGION is set.',
+    );
+  }
+  logger.info({ callers: auth.tokens.map((t) => ({ name: t.name, scopes: t.scopes })), jwt: Boolean(auth.jwt) }, `callers: ${auth.tokens.length} gateway tokens${auth.jwt ? ' and JWTs from the JWKS' : ''}`);
+  const { app } = await createServer(config, { upstream, logger, auth });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

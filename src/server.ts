@@ -2,31 +2,46 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
-import { createArgumentChecksPlugin } from './core/plugins/argument-checks.js';
+import cors from '@fastify/cors';
+import { AuthError, createAuthenticator, type AuthSettings, type Caller } from './core/auth.js';
+import { createCallerBudgets } from './core/plugins/cost.js';
+import { createDocumentLimitRules } from './core/plugins/document-limits.js';
+import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
-import { algorithmArgumentChecks } from './algorithms/index.js';
-import { EVAL_TASK_SECRET_FIELDS } from './eval-tasks/index.js';
-import { modelArgumentChecks } from './models/index.js';
+import { algorithmArgumentChecks, algorithmCosts } from './algorithms/index.js';
+import { EVAL_TASK_SECRET_FIELDS, evalTaskCosts } from './eval-tasks/index.js';
+import { modelArgumentChecks, modelCosts } from './models/index.js';
 import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
-import { tensorboardArgumentChecks } from './tensorboards/index.js';
+import { tensorboardArgumentChecks, tensorboardCosts } from './tensorboards/index.js';
 
 export interface ServerDeps {
   readonly upstream: UpstreamClient;
   readonly logger: Logger;
+  /** Who may call; main.ts resolves the tokens file into it. */
+  readonly auth: AuthSettings;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
 }
 
 export interface Server {
   readonly app: FastifyInstance;
   readonly apollo: ApolloServer<Context>;
 }
+
+/** The caller of a request that skipped authentication (the Sandbox page): may do nothing. */
+const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), anonymous: true };
 
 /** Largest request body accepted, in bytes. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -36,9 +51,10 @@ export const BODY_LIMIT = 1024 * 1024;
  * liveness probe at /healthz (no upstream call) and a readiness probe at /readyz (one cached,
  * signed upstream call). Never listens; main.ts (or a test) does.
  */
-export async function createServer(config: Pick<Config, 'env' | 'upstream'>, deps: ServerDeps): Promise<Server> {
+export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http'>, deps: ServerDeps): Promise<Server> {
   const { logger } = deps;
   const production = config.env === 'production';
+  const authenticate = createAuthenticator(deps.auth);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -48,7 +64,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
 
   const apollo = new ApolloServer<Context>({
     schema: createSchema(),
-    introspection: !production,
+    introspection: config.http.introspection,
+    // Limits checked before execution; each rejection is a 400 that states the limit.
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: createDocumentLimitRules(config.limits),
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: createFormatError(logger),
@@ -57,7 +77,12 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
       fastifyApolloDrainPlugin(app),
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      createArgumentChecksPlugin({ ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks }),
+      createOperationPolicyPlugin({
+        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks },
+        costModel: { ...modelCosts, ...algorithmCosts, ...evalTaskCosts, ...tensorboardCosts },
+        maxCost: config.limits.maxCost,
+        budgets: createCallerBudgets({ budget: config.limits.budget, windowSeconds: config.limits.budgetWindowSeconds }),
+      }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
@@ -69,6 +94,23 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await app.register(cors, { origin: config.http.corsOrigins.length ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
+
+  // Callers authenticate before Apollo parses anything; the Sandbox page itself is public.
+  const isLandingPage = (method: string, accept: string | undefined) => method === 'GET' && (accept ?? '').includes('text/html');
+  const authenticateRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method === 'OPTIONS' || isLandingPage(request.method, request.headers.accept)) return;
+    try {
+      request.caller = await authenticate(request.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="pai-graph"');
+      return reply
+        .code(err.status)
+        .type('application/json; charset=utf-8')
+        .send({ errors: [{ message: err.message, extensions: { code: err.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } }] });
+    }
+  };
 
   const handler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
@@ -76,10 +118,17 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream'>, dep
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      return createContext({ client: deps.upstream, concurrency: config.upstream.concurrency, requestId: request.id, signal: abort.signal, deadline: Date.now() + config.upstream.deadlineMs });
+      return createContext({
+        client: deps.upstream,
+        concurrency: config.upstream.concurrency,
+        requestId: request.id,
+        signal: abort.signal,
+        deadline: Date.now() + config.upstream.deadlineMs,
+        caller: request.caller ?? ANONYMOUS_LANDING,
+      });
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
+  app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   app.get('/healthz', async () => ({ status: 'ok' }));
   const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });

@@ -87,10 +87,17 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     const emulator = createEmulator({ apiKey: new Secret(key) });
     const emulatorUrl = await emulator.listen();
     const out: string[] = [];
-    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: key, LOG_LEVEL: 'debug' }, out);
+    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: key, LOG_LEVEL: 'debug', GATEWAY_TOKENS: 'main-test:gateway-token-0123456789:read' }, out);
     try {
       const gatewayUrl = await gateway.url;
-      const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 2) { totalCount nodes { id } } }' }) });
+      const anonymous = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models { totalCount } }' }) });
+      expect(anonymous.status).toBe(401);
+      expect(emulator.calls).toHaveLength(0);
+      const res = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer gateway-token-0123456789' },
+        body: JSON.stringify({ query: '{ models(first: 2) { totalCount nodes { id } } }' }),
+      });
       const body = (await res.json()) as { data: { models: { nodes: unknown[] } } };
       expect(body.data.models.nodes).toHaveLength(2);
       expect(emulator.calls.map((c) => [c.action, c.headers.authorization, c.headers['x-acs-action'], c.headers['x-acs-version']])).toEqual([
@@ -100,6 +107,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
       expect(log).toContain('upstream mode: calling PAI with Bearer API key (DASHSCOPE_API_KEY)');
       expect(log).not.toContain('DEMO MODE');
       expect(log).not.toContain(key);
+      expect(log).not.toContain('gateway-token-0123456789');
     } finally {
       gateway.process.kill('SIGTERM');
       await emulator.close();
@@ -118,6 +126,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential.accessKeySecret.reveal(),
         ALIBABA_CLOUD_SECURITY_TOKEN: credential.securityToken.reveal(),
         LOG_LEVEL: 'debug',
+        ALLOW_ANONYMOUS: 'true',
       },
       out,
     );
@@ -135,6 +144,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
       }
       const log = out.join('');
       expect(log).toContain('upstream mode: calling PAI with AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');
+      expect(log).toContain('ANONYMOUS ACCESS (ALLOW_ANONYMOUS=true)');
       expect(log).not.toContain(credential.accessKeySecret.reveal());
       expect(log).not.toContain(credential.securityToken.reveal());
     } finally {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseGatewayTokens, type AuthSettings } from './auth.js';
+import type { DocumentLimits } from './plugins/document-limits.js';
 import { Secret } from './secret.js';
 import type { AccessKeyCredential } from './upstream/credentials.js';
 import { DEFAULT_QPS_LIMITS, parseQpsLimits, type QpsRule } from './upstream/governor.js';
@@ -9,7 +11,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -38,6 +40,20 @@ const bool = z
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+/** A value a parser turns into structure; its Error message becomes the rule. */
+const parsed = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
 
 /** A credential value: no whitespace, at least 8 characters. */
 const token = z.string().trim().min(8, 'must be at least 8 characters').regex(/^\S+$/, 'must not contain whitespace');
@@ -72,19 +88,28 @@ const EnvSchema = z.object({
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
-  PAI_QPS_LIMITS: optional(
+  GATEWAY_TOKENS: optional(parsed(parseGatewayTokens)),
+  GATEWAY_TOKENS_FILE: optional(z.string().trim().min(1)),
+  GATEWAY_JWKS_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS' })),
+  GATEWAY_JWT_ISSUER: optional(z.string().trim().min(1)),
+  GATEWAY_JWT_AUDIENCE: optional(z.string().trim().min(1)),
+  ALLOW_ANONYMOUS: optional(bool),
+  MAX_OPERATION_COST: optional(int(1, 100_000)),
+  CALLER_BUDGET: optional(int(1, 1_000_000)),
+  CALLER_BUDGET_WINDOW_SECONDS: optional(int(1, 86_400)),
+  MAX_QUERY_DEPTH: optional(int(2, 100)),
+  MAX_ALIASES: optional(int(0, 1000)),
+  MAX_DIRECTIVES: optional(int(0, 1000)),
+  MAX_TOKENS: optional(int(100, 1_000_000)),
+  CORS_ORIGINS: optional(
     z
       .string()
       .trim()
-      .transform((v, ctx) => {
-        try {
-          return parseQpsLimits(v);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-          return z.NEVER;
-        }
-      }),
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins such as https://app.example.com'))),
   ),
+  INTROSPECTION: optional(bool),
+  PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
   EMULATOR_API_KEY: optional(token),
@@ -130,6 +155,19 @@ export interface Config {
     readonly deadlineMs: number;
     /** QPS limit rules per action (PAI_QPS_LIMITS). */
     readonly qpsLimits: readonly QpsRule[];
+  };
+  /** Who may call the gateway. `tokensFile` is read by main.ts. */
+  readonly auth: AuthSettings & { readonly tokensFile: string | undefined };
+  readonly limits: DocumentLimits & {
+    readonly maxTokens: number;
+    readonly maxCost: number;
+    readonly budget: number;
+    readonly budgetWindowSeconds: number;
+  };
+  readonly http: {
+    /** Origins allowed by CORS; empty: no cross-origin access. */
+    readonly corsOrigins: readonly string[];
+    readonly introspection: boolean;
   };
   readonly emulator: {
     readonly host: string;
@@ -182,6 +220,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
     }
   }
+  const callersConfigured = Boolean(e.GATEWAY_TOKENS?.length || e.GATEWAY_TOKENS_FILE || e.GATEWAY_JWKS_URL);
+  if (target && !callersConfigured && !e.ALLOW_ANONYMOUS) {
+    throw new ConfigError(
+      'Invalid configuration: callers must authenticate when the gateway calls PAI: set GATEWAY_TOKENS, GATEWAY_TOKENS_FILE or GATEWAY_JWKS_URL, or ALLOW_ANONYMOUS=true to let anyone spend the account',
+    );
+  }
   if (Boolean(e.EMULATOR_ACCESS_KEY_ID) !== Boolean(e.EMULATOR_ACCESS_KEY_SECRET)) {
     throw new ConfigError('Invalid configuration: EMULATOR_ACCESS_KEY_ID and EMULATOR_ACCESS_KEY_SECRET must be set together');
   }
@@ -198,6 +242,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
       deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,
       qpsLimits: e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS),
+    },
+    auth: {
+      tokens: e.GATEWAY_TOKENS ?? [],
+      tokensFile: e.GATEWAY_TOKENS_FILE,
+      jwt: e.GATEWAY_JWKS_URL ? { jwksUrl: e.GATEWAY_JWKS_URL, issuer: e.GATEWAY_JWT_ISSUER, audience: e.GATEWAY_JWT_AUDIENCE } : undefined,
+      // Demo mode (no upstream) is open to anyone: it spends nothing.
+      allowAnonymous: e.ALLOW_ANONYMOUS ?? !target,
+    },
+    limits: {
+      maxDepth: e.MAX_QUERY_DEPTH ?? 12,
+      maxAliases: e.MAX_ALIASES ?? 30,
+      maxDirectives: e.MAX_DIRECTIVES ?? 20,
+      maxTokens: e.MAX_TOKENS ?? 5000,
+      maxCost: e.MAX_OPERATION_COST ?? 100,
+      budget: e.CALLER_BUDGET ?? 1000,
+      budgetWindowSeconds: e.CALLER_BUDGET_WINDOW_SECONDS ?? 60,
+    },
+    http: {
+      corsOrigins: e.CORS_ORIGINS ?? [],
+      introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
     },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',

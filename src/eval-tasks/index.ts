@@ -1,3 +1,4 @@
+import { connectionCost, ONE_CALL, type CostModel } from '../core/plugins/cost.js';
 import type { UpstreamSession } from '../core/upstream/client.js';
 import { createEvalTasksApi } from './eval-tasks.api.js';
 import { createEvalTaskLoaders } from './eval-tasks.loaders.js';
@@ -13,3 +14,15 @@ export function createEvalTasksDomain(upstream: UpstreamSession) {
   const api = createEvalTasksApi(upstream);
   return createEvalTasksService(api, createEvalTaskLoaders(api));
 }
+
+/** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */
+export const evalTaskCosts: CostModel = {
+  // PaiLLMTrace pages hold at most 50 tasks.
+  'Query.evalTasks': connectionCost(50),
+  'Query.evalTask': ONE_CALL,
+  // Both come from one GetOnlineEvalTask per listed task.
+  'EvalTask.lastSamplingWindowStartTime': { calls: () => 1, shared: 'GetOnlineEvalTask' },
+  'EvalTask.lastSamplingWindowEndTime': { calls: () => 1, shared: 'GetOnlineEvalTask' },
+  ...Object.fromEntries(['createEvalTask', 'updateEvalTask', 'stopEvalTask', 'deleteEvalTask'].map((m) => [`Mutation.${m}`, ONE_CALL])),
+  ...Object.fromEntries(['CreateEvalTaskPayload', 'UpdateEvalTaskPayload', 'StopEvalTaskPayload'].map((p) => [`${p}.evalTask`, ONE_CALL])),
+};

@@ -1,3 +1,4 @@
+import { connectionCost, ONE_CALL, type CostModel } from '../core/plugins/cost.js';
 import type { UpstreamSession } from '../core/upstream/client.js';
 import { createTensorboardsApi } from './tensorboards.api.js';
 import { createTensorboardLoaders } from './tensorboards.loaders.js';
@@ -13,3 +14,12 @@ export function createTensorboardsDomain(upstream: UpstreamSession) {
   const api = createTensorboardsApi(upstream);
   return createTensorboardsService(api, createTensorboardLoaders(api));
 }
+
+/** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */
+export const tensorboardCosts: CostModel = {
+  'Query.tensorboards': connectionCost(100),
+  'Query.tensorboard': ONE_CALL,
+  'Tensorboard.sharedUrl': ONE_CALL,
+  ...Object.fromEntries(['createTensorboard', 'startTensorboard', 'stopTensorboard', 'updateTensorboard', 'deleteTensorboard'].map((m) => [`Mutation.${m}`, ONE_CALL])),
+  ...Object.fromEntries(['CreateTensorboardPayload', 'StartTensorboardPayload', 'StopTensorboardPayload', 'UpdateTensorboardPayload'].map((p) => [`${p}.tensorboard`, ONE_CALL])),
+};

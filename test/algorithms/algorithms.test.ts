@@ -134,10 +134,10 @@ describe('algorithm mutations send PaiStudio form bodies', () => {
 
     h.resetCalls();
     const del = await h.gql(`mutation($id: ID!) { deleteAlgorithm(input: { id: $id }) { deletedId } }`, { id });
-    expect(del.body).toEqual({ data: { deleteAlgorithm: { deletedId: id } } });
+    expect(del.result).toEqual({ data: { deleteAlgorithm: { deletedId: id } } });
     expect(h.emulator.calls.map((c) => [c.method, c.path])).toEqual([['DELETE', `/api/v1/algorithms/${id}`]]);
     const gone = await h.gql(`query($id: ID!) { algorithm(id: $id) { id } }`, { id });
-    expect(gone.body).toEqual({ data: { algorithm: null } });
+    expect(gone.result).toEqual({ data: { algorithm: null } });
   });
 
   it('a duplicate algorithm name is the upstream’s BAD_USER_INPUT with its RequestId', async () => {
@@ -207,7 +207,7 @@ describe('algorithm reads', () => {
 
   it('answers null for an unknown algorithm or version', async () => {
     const r = await h.gql(`{ algorithm(id: "algo-missing") { id } }`);
-    expect(r.body).toEqual({ data: { algorithm: null } });
+    expect(r.result).toEqual({ data: { algorithm: null } });
     const list = await h.gql(`{ algorithms(first: 1) { nodes { id version(name: "v9.9.9") { id } } } }`);
     expect(list.body.data!.algorithms.nodes[0].version).toBeNull();
   });

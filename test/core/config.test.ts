@@ -15,6 +15,9 @@ function errorOf(env: Record<string, string>): string {
   throw new Error('expected loadConfig to throw');
 }
 
+/** Gateway callers: an upstream needs them (or ALLOW_ANONYMOUS). */
+const CALLERS = 'web:web-token-0123456789:read;ci:ci-token-0123456789:read,write';
+
 describe('loadConfig', () => {
   it('runs in demo mode with defaults when no upstream is configured', () => {
     const config = loadConfig({});
@@ -23,7 +26,7 @@ describe('loadConfig', () => {
   });
 
   it('targets one origin for every product with PAI_ENDPOINT and a bearer key', () => {
-    const config = loadConfig({ PAI_ENDPOINT: 'http://127.0.0.1:4010/', DASHSCOPE_API_KEY: KEY, PORT: '8080' });
+    const config = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_ENDPOINT: 'http://127.0.0.1:4010/', DASHSCOPE_API_KEY: KEY, PORT: '8080' });
     expect(config.port).toBe(8080);
     expect(config.target!.origins).toEqual({ AIWorkSpace: 'http://127.0.0.1:4010', PaiStudio: 'http://127.0.0.1:4010', 'pai-dlc': 'http://127.0.0.1:4010', PaiLLMTrace: 'http://127.0.0.1:4010' });
     expect(config.target!.credentials.kind).toBe('bearer');
@@ -32,7 +35,7 @@ describe('loadConfig', () => {
   });
 
   it('resolves the real per-product hosts from PAI_REGION, including the exceptions', () => {
-    expect(loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY }).target!.origins).toEqual({
+    expect(loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY }).target!.origins).toEqual({
       AIWorkSpace: 'https://aiworkspace.cn-hangzhou.aliyuncs.com',
       PaiStudio: 'https://pai.cn-hangzhou.data.aliyun.com',
       'pai-dlc': 'https://pai-dlc.cn-hangzhou.aliyuncs.com',
@@ -45,7 +48,7 @@ describe('loadConfig', () => {
   });
 
   it('lets a per-product endpoint override PAI_ENDPOINT and PAI_REGION', () => {
-    const config = loadConfig({ PAI_REGION: 'cn-shanghai', PAI_DLC_ENDPOINT: 'http://localhost:9000', DASHSCOPE_API_KEY: KEY });
+    const config = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-shanghai', PAI_DLC_ENDPOINT: 'http://localhost:9000', DASHSCOPE_API_KEY: KEY });
     expect(config.target!.origins['pai-dlc']).toBe('http://localhost:9000');
     expect(config.target!.origins.AIWorkSpace).toBe('https://aiworkspace.cn-shanghai.aliyuncs.com');
   });
@@ -74,7 +77,7 @@ describe('loadConfig', () => {
   });
 
   it('keeps the API key out of JSON, string and inspect forms of the config', async () => {
-    const config = loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY });
+    const config = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY });
     const { inspect } = await import('node:util');
     expect(JSON.stringify(config)).not.toContain(KEY);
     expect(inspect(config, { depth: 10 })).not.toContain(KEY);
@@ -88,10 +91,10 @@ describe('loadConfig', () => {
     const STS = 'test-sts-token-CAIS0123456789abcdef';
 
     it('selects V3 signing with an AccessKey pair, and STS with a security token', () => {
-      const pair = loadConfig({ PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET }).target!.credentials;
+      const pair = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET }).target!.credentials;
       expect(pair.kind).toBe('accessKey');
       expect(describeCredentials(pair)).toBe('AccessKey V3 signatures (ACS3-HMAC-SHA256) with an AccessKey pair');
-      const sts = loadConfig({ PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: STS });
+      const sts = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: AK_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: AK_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: STS });
       expect(sts.target!.credentials.kind === 'accessKey' && sts.target!.credentials.credential.securityToken!.reveal()).toBe(STS);
       expect(describeCredentials(sts.target!.credentials)).toBe('AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');
       const text = JSON.stringify(sts);
@@ -100,7 +103,7 @@ describe('loadConfig', () => {
     });
 
     it('reads a credentials file path', () => {
-      const c = loadConfig({ PAI_ENDPOINT: 'http://127.0.0.1:4010', PAI_CREDENTIALS_FILE: '/run/secrets/pai.json' }).target!.credentials;
+      const c = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_ENDPOINT: 'http://127.0.0.1:4010', PAI_CREDENTIALS_FILE: '/run/secrets/pai.json' }).target!.credentials;
       expect(c).toEqual({ kind: 'accessKeyFile', path: '/run/secrets/pai.json' });
     });
 
@@ -122,6 +125,41 @@ describe('loadConfig', () => {
       expect(error!.message).not.toContain(AK_SECRET);
       expect(error!.message).not.toContain(STS);
     });
+  });
+});
+
+describe('gateway callers', () => {
+  it('reads GATEWAY_TOKENS as hashed tokens with scopes, never keeping the token', () => {
+    const config = loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY, GATEWAY_TOKENS: CALLERS });
+    expect(config.auth.tokens.map((t) => [t.name, t.scopes])).toEqual([
+      ['web', ['read']],
+      ['ci', ['read', 'write']],
+    ]);
+    expect(config.auth.allowAnonymous).toBe(false);
+    expect(JSON.stringify(config)).not.toContain('web-token-0123456789');
+  });
+
+  it('refuses an upstream without callers unless ALLOW_ANONYMOUS=true; demo mode is open', () => {
+    expect(() => loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY })).toThrow(
+      'Invalid configuration: callers must authenticate when the gateway calls PAI: set GATEWAY_TOKENS, GATEWAY_TOKENS_FILE or GATEWAY_JWKS_URL, or ALLOW_ANONYMOUS=true to let anyone spend the account',
+    );
+    expect(loadConfig({ PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: KEY, ALLOW_ANONYMOUS: 'true' }).auth.allowAnonymous).toBe(true);
+    expect(loadConfig({}).auth.allowAnonymous).toBe(true);
+  });
+
+  it.each([
+    ['web:short:read', 'entry 1 (web): the token must be at least 8 characters'],
+    ['web:a-long-enough-token:admin', 'entry 1 (web): scopes must be read, write or read,write'],
+    ['no-colons-here', 'entry 1 must be name:token:scopes'],
+  ])('refuses GATEWAY_TOKENS %j without echoing it', (value, rule) => {
+    let message = '';
+    try {
+      loadConfig({ GATEWAY_TOKENS: value });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(`GATEWAY_TOKENS ${rule}`);
+    expect(message).not.toContain('a-long-enough-token');
   });
 });
 

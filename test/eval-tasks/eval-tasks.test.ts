@@ -127,9 +127,9 @@ describe('evaluation task mutations', () => {
     const { id } = await create();
     h.resetCalls();
     const del = await h.gql(`mutation($id: ID!) { deleteEvalTask(input: { id: $id }) { deletedId } }`, { id });
-    expect(del.body).toEqual({ data: { deleteEvalTask: { deletedId: id } } });
+    expect(del.result).toEqual({ data: { deleteEvalTask: { deletedId: id } } });
     expect(h.emulator.calls.map((c) => [c.method, c.path])).toEqual([['DELETE', `/api/v1/PAILLMTrace/onlineevaltasks/${id}`]]);
-    expect((await h.gql(`query($id: ID!) { evalTask(id: $id) { id } }`, { id })).body).toEqual({ data: { evalTask: null } });
+    expect((await h.gql(`query($id: ID!) { evalTask(id: $id) { id } }`, { id })).result).toEqual({ data: { evalTask: null } });
   });
 
   it('an error PaiLLMTrace reports inside a 200 body is a typed error, not data', async () => {

@@ -10,6 +10,8 @@ import { createAccessKeySigner, createBearerSigner, type Signer } from '../../sr
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Clock } from '../../src/emulator/store.js';
 import { createServer } from '../../src/server.js';
+import type { AuthSettings } from '../../src/core/auth.js';
+import type { Config } from '../../src/core/config.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
 export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -26,7 +28,10 @@ export interface GraphQLResult {
   body: {
     data?: Record<string, any> | null;
     errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+    extensions?: Record<string, any>;
   };
+  /** The body without its top-level `extensions` (the cost report every response carries). */
+  result: { data?: Record<string, any> | null; errors?: GraphQLResult['body']['errors'] };
   text: string;
 }
 
@@ -75,6 +80,10 @@ export async function startHarness(
     breaker?: Partial<BreakerOptions>;
     /** OPERATION_DEADLINE_MS (default 15000). */
     deadlineMs?: number;
+    /** Who may call the gateway (default: anyone, as in demo mode). */
+    callers?: AuthSettings;
+    limits?: Partial<Config['limits']>;
+    corsOrigins?: string[];
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
@@ -104,7 +113,11 @@ export async function startHarness(
     governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) }),
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
   });
-  const { app } = await createServer({ env: 'test', upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger });
+  const { app } = await createServer({
+    env: 'test',
+    limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetWindowSeconds: 60, ...opts.limits },
+    http: { corsOrigins: opts.corsOrigins ?? [], introspection: true },
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, auth: opts.callers ?? { tokens: [], allowAnonymous: true } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
@@ -123,7 +136,9 @@ export async function startHarness(
       });
       const text = await res.text();
       responses.push(text);
-      return { status: res.status, headers: res.headers, body: JSON.parse(text) as GraphQLResult['body'], text };
+      const body = JSON.parse(text) as GraphQLResult['body'];
+      const { extensions: _cost, ...result } = body;
+      return { status: res.status, headers: res.headers, body, result, text };
     },
     actions: () => emulator.calls.map((c) => c.action),
     resetCalls: () => {

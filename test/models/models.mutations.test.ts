@@ -214,7 +214,7 @@ describe('model mutations round-trip through the gateway and the emulator', () =
     expect(del.body.data!.deleteModel).toEqual({ deletedId: model.id });
     expect(h.emulator.calls.map((c) => [c.action, c.method, c.path, c.body])).toEqual([['DeleteModel', 'DELETE', `/api/v1/models/${model.id}`, '']]);
     const read = await h.gql(`query($id: ID!) { model(id: $id) { id } }`, { id: model.id });
-    expect(read.body).toEqual({ data: { model: null } });
+    expect(read.result).toEqual({ data: { model: null } });
   });
 
   it('deleting a model that does not exist is NOT_FOUND with the upstream RequestId', async () => {

@@ -61,7 +61,7 @@ describe('listing models', () => {
   it('answers null without an error for an unknown model id, after one upstream call', async () => {
     const r = await h.gql(`{ model(id: "model-doesnotexist000000") { id } }`);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ data: { model: null } });
+    expect(r.result).toEqual({ data: { model: null } });
     expect(h.actions()).toEqual(['GetModel']);
   });
 

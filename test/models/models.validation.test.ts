@@ -98,7 +98,7 @@ describe('invalid input is rejected before any upstream call', () => {
     expect(bad.body.errors![0]!.message).toMatch(/^Model.version name: must match major.minor.patch/);
     expect(h.emulator.calls).toHaveLength(0);
     const good = await h.gql(query, { id: MODEL, name: '9.9.9' });
-    expect(good.body).toEqual({ data: { model: { id: MODEL, version: null } } });
+    expect(good.result).toEqual({ data: { model: { id: MODEL, version: null } } });
     expect(h.actions()).toEqual(['GetModel', 'GetModelVersion']);
   });
 });

@@ -31,7 +31,7 @@ async function demo(displayName: string): Promise<{ id: string; workspaceId: str
 describe('TensorBoard queries', () => {
   it('lists the last 7 days by default with case-normalised statuses in one upstream call', async () => {
     const r = await h.gql(`{ tensorboards(first: 3) { totalCount pageInfo { hasNextPage } nodes { displayName status } } }`);
-    expect(r.body).toEqual({
+    expect(r.result).toEqual({
       data: {
         tensorboards: {
           // The demo's eighth instance is 30 days old and outside PAI's default window.
@@ -102,7 +102,7 @@ describe('TensorBoard queries', () => {
   it('an unknown id is null without an error; the same instance asked twice costs one call', async () => {
     const { id } = await demo('bert-cls-baseline');
     const r = await h.gql(`query($id: ID!) { a: tensorboard(id: $id) { id } b: tensorboard(id: $id) { displayName } missing: tensorboard(id: "tensorboard-nope") { id } }`, { id });
-    expect(r.body).toEqual({ data: { a: { id }, b: { displayName: 'bert-cls-baseline' }, missing: null } });
+    expect(r.result).toEqual({ data: { a: { id }, b: { displayName: 'bert-cls-baseline' }, missing: null } });
     expect(h.actions().sort()).toEqual(['GetTensorboard', 'GetTensorboard']);
   });
 
@@ -251,9 +251,9 @@ describe('TensorBoard mutations', () => {
     expect(del.body.errors?.[0]?.extensions).toMatchObject({ upstream: { code: 'InvalidTensorboard.NotFound' } });
     h.resetCalls();
     const ok = await h.gql(`mutation($id: ID!) { deleteTensorboard(input: { id: $id }) { deletedId } }`, { id });
-    expect(ok.body).toEqual({ data: { deleteTensorboard: { deletedId: id } } });
+    expect(ok.result).toEqual({ data: { deleteTensorboard: { deletedId: id } } });
     expect(h.emulator.calls.map((c) => [c.method, c.path, c.query])).toEqual([['DELETE', `/api/v1/tensorboards/${id}`, '']]);
-    expect((await h.gql(`query($id: ID!) { tensorboard(id: $id) { id } }`, { id })).body).toEqual({ data: { tensorboard: null } });
+    expect((await h.gql(`query($id: ID!) { tensorboard(id: $id) { id } }`, { id })).result).toEqual({ data: { tensorboard: null } });
   });
 
   it.each([

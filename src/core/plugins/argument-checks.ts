@@ -1,13 +1,13 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getArgumentValues,
   getNamedType,
-  getVariableValues,
   GraphQLError,
   isInterfaceType,
   isObjectType,
   Kind,
+  type DocumentNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -28,24 +28,12 @@ export type ArgumentChecks = Readonly<Record<string, (args: Record<string, unkno
  * answered with a 400 and no upstream call at all. Root fields are left to their resolvers:
  * their checks already run before any call, and one bad root field then nulls only itself.
  */
-export function createArgumentChecksPlugin(checks: ArgumentChecks): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          // Bad variables are reported by execution with GraphQL's own message.
-          if (coerced.errors) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-          const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-          if (!root) return;
-          walk(schema, root, operation.selectionSet, { checks, fragments, variables: coerced.coerced, seen: new Set(), isRoot: true });
-        },
-      };
-    },
-  };
+export function runArgumentChecks(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, checks: ArgumentChecks): void {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return;
+  walk(schema, root, operation.selectionSet, { checks, fragments, variables, seen: new Set(), isRoot: true });
 }
 
 interface WalkState {

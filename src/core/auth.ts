@@ -1,0 +1,133 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+/**
+ * Who may call the gateway. Callers present `Authorization: Bearer <token>`: a static token
+ * from GATEWAY_TOKENS (or a hash of one from GATEWAY_TOKENS_FILE) or a JWT verified against a
+ * JWKS. Scopes are `read` (queries) and `write` (mutations). Tokens are kept only as SHA-256
+ * hashes and compared in constant time.
+ */
+
+export type Scope = 'read' | 'write';
+
+export interface Caller {
+  /** A name safe to log and to key budgets by (never the token). */
+  readonly name: string;
+  readonly scopes: ReadonlySet<Scope>;
+  readonly anonymous: boolean;
+}
+
+export interface StaticToken {
+  readonly name: string;
+  /** SHA-256 of the token, hex. */
+  readonly sha256: string;
+  readonly scopes: readonly Scope[];
+}
+
+export interface JwtSettings {
+  readonly jwksUrl: string;
+  readonly issuer?: string | undefined;
+  readonly audience?: string | undefined;
+}
+
+export interface AuthSettings {
+  readonly tokens: readonly StaticToken[];
+  readonly jwt?: JwtSettings | undefined;
+  /** Callers without a token get read and write access (demo mode, or ALLOW_ANONYMOUS=true). */
+  readonly allowAnonymous: boolean;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const SCOPES = new Set<Scope>(['read', 'write']);
+
+function parseScopes(text: string, where: string): Scope[] {
+  const scopes = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!scopes.length || scopes.some((s) => !SCOPES.has(s as Scope))) throw new Error(`${where}: scopes must be read, write or read,write`);
+  return scopes as Scope[];
+}
+
+/** `GATEWAY_TOKENS`: entries separated by `;`, each `name:token:scopes`, e.g. `web:abc123:read;ci:def456:read,write`. */
+export function parseGatewayTokens(text: string): StaticToken[] {
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const parts = entry.split(':');
+      const where = `entry ${i + 1}`;
+      if (parts.length !== 3 || !/^[\w.-]{1,64}$/.test(parts[0]!)) throw new Error(`${where} must be name:token:scopes with a name of letters, digits, ".", "_" or "-"`);
+      if (parts[1]!.length < 8) throw new Error(`${where} (${parts[0]}): the token must be at least 8 characters`);
+      return { name: parts[0]!, sha256: sha256(parts[1]!), scopes: parseScopes(parts[2]!, `${where} (${parts[0]})`) };
+    });
+}
+
+/** `GATEWAY_TOKENS_FILE`: one `name:sha256hex:scopes` per line; `#` starts a comment. */
+export function readTokensFile(path: string): StaticToken[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  return text
+    .split('\n')
+    .map((line, i) => ({ line: line.replace(/#.*/, '').trim(), n: i + 1 }))
+    .filter(({ line }) => line)
+    .map(({ line, n }) => {
+      const [name, hash, scopes, ...rest] = line.split(':');
+      if (!name || !hash || !scopes || rest.length || !/^[0-9a-f]{64}$/.test(hash)) throw new Error(`${path} line ${n} must be name:sha256-hex:scopes`);
+      return { name, sha256: hash, scopes: parseScopes(scopes, `${path} line ${n}`) };
+    });
+}
+
+export class AuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Resolves the caller of a request from its Authorization header. */
+export function createAuthenticator(settings: AuthSettings) {
+  const tokens = settings.tokens.map((t) => ({ ...t, hash: Buffer.from(t.sha256, 'hex') }));
+  const jwks = settings.jwt ? createRemoteJWKSet(new URL(settings.jwt.jwksUrl)) : undefined;
+  const anonymous: Caller = { name: 'anonymous', scopes: new Set(['read', 'write']), anonymous: true };
+
+  return async function authenticate(header: string | undefined): Promise<Caller> {
+    if (!header) {
+      if (settings.allowAnonymous) return anonymous;
+      throw new AuthError(401, 'Authentication required: send Authorization: Bearer <gateway token>.');
+    }
+    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+    if (!match) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
+    const token = match[1]!;
+    const presented = createHash('sha256').update(token, 'utf8').digest();
+    for (const t of tokens) {
+      if (timingSafeEqual(presented, t.hash)) return { name: t.name, scopes: new Set(t.scopes), anonymous: false };
+    }
+    if (jwks && token.split('.').length === 3) {
+      try {
+        const { payload } = await jwtVerify(token, jwks, {
+          ...(settings.jwt?.issuer ? { issuer: settings.jwt.issuer } : {}),
+          ...(settings.jwt?.audience ? { audience: settings.jwt.audience } : {}),
+        });
+        const scopes = new Set(
+          String(payload.scope ?? '')
+            .split(/\s+/)
+            .map((s) => s.replace(/^pai-graph:/, ''))
+            .filter((s): s is Scope => SCOPES.has(s as Scope)),
+        );
+        return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes, anonymous: false };
+      } catch {
+        throw new AuthError(401, 'The bearer token is not valid.');
+      }
+    }
+    throw new AuthError(401, 'The bearer token is not valid.');
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

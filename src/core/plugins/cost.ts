@@ -1,0 +1,115 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * Query cost in upstream calls, estimated before execution from the document and its
+ * variables (lists multiply their children by `first`), in the spirit of Shopify's calculated
+ * query cost; and the per-caller budgets the estimates are charged to.
+ */
+
+export interface FieldCost {
+  /** Upstream calls the field makes for each parent object (default 0). */
+  readonly calls?: (args: Record<string, unknown>) => number;
+  /** How many objects its children are resolved for (lists: `first`; default 1). */
+  readonly items?: (args: Record<string, unknown>) => number;
+  /** Fields with the same key under one parent share one upstream call. */
+  readonly shared?: string;
+}
+
+/** Field costs by schema coordinate (`Model.versions`). Fields not listed cost nothing. */
+export type CostModel = Readonly<Record<string, FieldCost>>;
+
+/** A connection field: one call per upstream page of `pageSize`, children resolved `first` times. */
+export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost => ({
+  calls: (a) => Math.max(1, Math.ceil(Number(a.first ?? defaultFirst) / pageSize)),
+  items: (a) => Number(a.first ?? defaultFirst),
+});
+export const ONE_CALL: FieldCost = { calls: () => 1 };
+
+export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, model: CostModel): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const memo = new Map<string, number>();
+
+  // Cost per parent object of a selection set; linear in the parent count, so fragments are
+  // costed once and reused (no blow-up however often they are spread).
+  const unit = (type: GraphQLNamedType | null | undefined, set: SelectionSetNode, shared: Set<string>): number => {
+    if (!type) return 0;
+    let total = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.INLINE_FRAGMENT) {
+        total += unit(s.typeCondition ? schema.getType(s.typeCondition.name.value) : type, s.selectionSet, shared);
+      } else if (s.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(s.name.value);
+        if (!f) continue;
+        if (!memo.has(f.name.value)) {
+          memo.set(f.name.value, 0); // cycles are refused by validation; this only guards
+          memo.set(f.name.value, unit(schema.getType(f.typeCondition.name.value), f.selectionSet, new Set()));
+        }
+        total += memo.get(f.name.value)!;
+      } else if (isObjectType(type) || isInterfaceType(type)) {
+        const field = type.getFields()[s.name.value];
+        if (!field) continue;
+        const cost = model[`${type.name}.${field.name}`];
+        let args: Record<string, unknown> = {};
+        try {
+          args = getArgumentValues(field, s, variables);
+        } catch {
+          // bad arguments are reported by execution
+        }
+        if (cost?.calls && !(cost.shared && shared.has(cost.shared))) {
+          total += cost.calls(args);
+          if (cost.shared) shared.add(cost.shared);
+        }
+        if (s.selectionSet) total += (cost?.items?.(args) ?? 1) * unit(getNamedType(field.type), s.selectionSet, new Set());
+      }
+    }
+    return total;
+  };
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  return unit(root, operation.selectionSet, new Set());
+}
+
+/** What `extensions.cost.throttleStatus` says about the caller's budget. */
+export interface ThrottleStatus {
+  readonly maximumAvailable: number;
+  readonly currentlyAvailable: number;
+  readonly restoreRate: number;
+}
+
+/**
+ * Per-caller budgets of upstream calls (rate-limiter-flexible): `budget` calls per
+ * `windowSeconds`. A charge that does not fit is refused and given back.
+ */
+export function createCallerBudgets(opts: { budget: number; windowSeconds: number }) {
+  const limiter = new RateLimiterMemory({ points: opts.budget, duration: opts.windowSeconds });
+  const restoreRate = Math.round((opts.budget / opts.windowSeconds) * 100) / 100;
+  const status = (available: number): ThrottleStatus => ({ maximumAvailable: opts.budget, currentlyAvailable: Math.max(0, Math.floor(available)), restoreRate });
+  return {
+    full: (): ThrottleStatus => status(opts.budget),
+    async charge(caller: string, cost: number): Promise<{ ok: true; status: ThrottleStatus } | { ok: false; status: ThrottleStatus; retryAfterSeconds: number }> {
+      try {
+        const res = await limiter.consume(caller, cost);
+        return { ok: true, status: status(res.remainingPoints) };
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        await limiter.reward(caller, cost);
+        return { ok: false, status: status(opts.budget - (rejection.consumedPoints - cost)), retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+    },
+  };
+}
+
+export type CallerBudgets = ReturnType<typeof createCallerBudgets>;
