@@ -26,6 +26,7 @@ export interface ContextOptions {
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
   readonly caller: Caller;
+  readonly onCacheHit?: (() => void) | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -35,7 +36,7 @@ export const readRequestId = (header: unknown): string => (typeof header === 'st
 
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
-  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline });
+  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline, onCacheHit: opts.onCacheHit });
   return {
     requestId,
     caller: opts.caller,

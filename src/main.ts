@@ -6,6 +6,7 @@ import { PRODUCT_NAMES } from './core/upstream/products.js';
 import { readTokensFile, type AuthSettings } from './core/auth.js';
 import { CredentialFileError } from './core/upstream/credentials.js';
 import { createGovernor } from './core/upstream/governor.js';
+import { createMetrics } from './core/metrics.js';
 import { createSigner, type Signer } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
@@ -53,8 +54,9 @@ async function main() {
     }
     throw err;
   }
-  const governor = createGovernor({ rules: config.upstream.qpsLimits });
-  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor });
+  const metrics = createMetrics();
+  const governor = createGovernor({ rules: config.upstream.qpsLimits, onWait: metrics.onGovernorWait });
+  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents });
   let auth: AuthSettings;
   try {
     auth = { ...config.auth, tokens: [...config.auth.tokens, ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : [])] };
@@ -70,7 +72,7 @@ async function main() {
     );
   }
   logger.info({ callers: auth.tokens.map((t) => ({ name: t.name, scopes: t.scopes })), jwt: Boolean(auth.jwt) }, `callers: ${auth.tokens.length} gateway tokens${auth.jwt ? ' and JWTs from the JWKS' : ''}`);
-  const { app } = await createServer(config, { upstream, logger, auth });
+  const { app } = await createServer(config, { upstream, logger, auth, metrics });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

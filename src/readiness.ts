@@ -9,6 +9,9 @@ export interface Readiness {
   readonly body: {
     status: 'ready' | 'not ready';
     upstream: { product: string; action: string; result: 'ok' | 'throttled' | string; requestId?: string | undefined; checkedAt: string; cached: boolean };
+    /** Circuit breaker per product, and actions the governor is holding back right now. */
+    breakers?: Record<string, string>;
+    governor?: { key: string; qps: number; queued: number; pausedForMs: number }[];
   };
 }
 
@@ -42,13 +45,23 @@ export function createReadinessCheck(opts: { upstream: UpstreamClient; ttlMs: nu
     }
   }
 
+  const live = (r: Readiness, fromCache: boolean): Readiness => ({
+    ...r,
+    body: {
+      ...r.body,
+      upstream: { ...r.body.upstream, cached: fromCache },
+      breakers: opts.upstream.breakers.snapshot(),
+      governor: opts.upstream.governor.snapshot().filter((g) => g.queued > 0 || g.pausedForMs > 0).map(({ key, qps, queued, pausedForMs }) => ({ key, qps, queued, pausedForMs })),
+    },
+  });
+
   return async function check(): Promise<Readiness> {
-    if (cached && now() < cached.until) return { ...cached.value, body: { ...cached.value.body, upstream: { ...cached.value.body.upstream, cached: true } } };
+    if (cached && now() < cached.until) return live(cached.value, true);
     inFlight ??= probe().then((value) => {
       cached = { until: now() + (value.ready ? opts.ttlMs : Math.max(1000, opts.ttlMs / 10)), value };
       inFlight = undefined;
       return value;
     });
-    return inFlight;
+    return live(await inFlight, false);
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
 import cors from '@fastify/cors';
 import { AuthError, createAuthenticator, type AuthSettings, type Caller } from './core/auth.js';
+import type { Metrics } from './core/metrics.js';
 import { createCallerBudgets } from './core/plugins/cost.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
@@ -27,6 +28,8 @@ export interface ServerDeps {
   readonly logger: Logger;
   /** Who may call; main.ts resolves the tokens file into it. */
   readonly auth: AuthSettings;
+  /** The registry /metrics serves; its upstream hooks are already on `upstream`. */
+  readonly metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -75,6 +78,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     logger,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      deps.metrics.plugin,
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
       createOperationPolicyPlugin({
@@ -125,12 +129,14 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         signal: abort.signal,
         deadline: Date.now() + config.upstream.deadlineMs,
         caller: request.caller ?? ANONYMOUS_LANDING,
+        onCacheHit: deps.metrics.onLoaderHit,
       });
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });
   app.get('/readyz', async (_req, reply) => {
     const { ready, body } = await readiness();

@@ -1,4 +1,4 @@
-import { createKeyedLoader, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
 import type { AlgorithmsApi, ListAlgorithmsQuery } from './algorithms.api.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from './algorithms.dto.js';
@@ -14,7 +14,8 @@ export const algorithmVersionKey = (algorithmId: string, name: string) => `${alg
  * Listed versions carry no spec, so they do not prime `versionDetail`: a spec is fetched
  * once per version (GetAlgorithmVersion), and only when asked for.
  */
-export function createAlgorithmLoaders(api: AlgorithmsApi) {
+export function createAlgorithmLoaders(api: AlgorithmsApi, onCacheHit?: () => void) {
+  const createKeyedLoader = loaderFactory(onCacheHit);
   /** GetAlgorithm answers, never primed: the only source of fields list items lack (TenantId). */
   const algorithmDetail = createKeyedLoader<string, AlgorithmDTO | null>((id) => orNullIfMissing(api.getAlgorithm(id)));
   /** Any known state of an algorithm: primed by lists, else its detail. */

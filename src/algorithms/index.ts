@@ -12,7 +12,7 @@ export { algorithmArgumentChecks } from './algorithms.service.js';
 /** The algorithm domain for one request. */
 export function createAlgorithmsDomain(upstream: UpstreamSession) {
   const api = createAlgorithmsApi(upstream);
-  return createAlgorithmsService(api, createAlgorithmLoaders(api));
+  return createAlgorithmsService(api, createAlgorithmLoaders(api, upstream.onCacheHit));
 }
 
 /** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */

@@ -7,12 +7,31 @@ import { ErrorCode, GatewayError } from './errors.js';
  * keys within the request are served from the loader's cache. The batch contract (same
  * length, same order, an Error in the slot of a key that failed) is kept here, once.
  */
-export function createKeyedLoader<K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> {
+export function createKeyedLoader<K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C; onHit?: (() => void) | undefined } = {}): DataLoader<K, V, C> {
   return new DataLoader<K, V, C>(
     (keys) => Promise.all(keys.map((key) => load(key).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
-    options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {},
+    { ...(options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {}), ...(options.onHit ? { cacheMap: new CountingMap<C, Promise<V>>(options.onHit) } : {}) },
   );
 }
+
+/** A loader cache that reports each load it answers without calling upstream (for metrics). */
+class CountingMap<K, V> extends Map<K, V> {
+  constructor(private readonly onHit: () => void) {
+    super();
+  }
+
+  override get(key: K): V | undefined {
+    const value = super.get(key);
+    if (value !== undefined) this.onHit();
+    return value;
+  }
+}
+
+/** createKeyedLoader with the request's cache-hit hook applied to every loader a domain makes. */
+export const loaderFactory =
+  (onHit: (() => void) | undefined) =>
+  <K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> =>
+    createKeyedLoader<K, V, C>(load, { ...options, onHit });
 
 /** JSON with sorted keys: equal objects give equal cache keys whatever their key order. */
 export function stableKey(value: unknown): string {

@@ -1,4 +1,4 @@
-import { createKeyedLoader, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, type Page, type Window } from '../core/pagination.js';
 import { EVAL_TASK_MAX_PAGE_SIZE, type EvalTasksApi, type ListEvalTasksQuery } from './eval-tasks.api.js';
 import type { EvalTaskDTO } from './eval-tasks.dto.js';
@@ -9,7 +9,8 @@ type ListKey = { query: Omit<ListEvalTasksQuery, 'PageNumber' | 'PageSize'>; win
  * Per-request loaders of the eval-task domain. List items lack the last sampling window, so
  * they prime `taskById` (any known state) but not `taskDetail` (GetOnlineEvalTask only).
  */
-export function createEvalTaskLoaders(api: EvalTasksApi) {
+export function createEvalTaskLoaders(api: EvalTasksApi, onCacheHit?: () => void) {
+  const createKeyedLoader = loaderFactory(onCacheHit);
   const taskDetail = createKeyedLoader<string, EvalTaskDTO | null>(async (id) => (await orNullIfMissing(api.get(id)))?.Task ?? null);
   const taskById = createKeyedLoader<string, EvalTaskDTO | null>((id) => taskDetail.load(id));
 

@@ -12,7 +12,7 @@ export type { EvalTasksService } from './eval-tasks.service.js';
 /** The eval-task domain for one request. */
 export function createEvalTasksDomain(upstream: UpstreamSession) {
   const api = createEvalTasksApi(upstream);
-  return createEvalTasksService(api, createEvalTaskLoaders(api));
+  return createEvalTasksService(api, createEvalTaskLoaders(api, upstream.onCacheHit));
 }
 
 /** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */

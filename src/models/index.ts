@@ -12,7 +12,7 @@ export { modelArgumentChecks } from './models.service.js';
 /** The model domain for one request: its api over the request's upstream session, its loaders and its service. */
 export function createModelsDomain(upstream: UpstreamSession) {
   const api = createModelsApi(upstream);
-  return createModelsService(api, createModelLoaders(api));
+  return createModelsService(api, createModelLoaders(api, upstream.onCacheHit));
 }
 
 /** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */

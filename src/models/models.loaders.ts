@@ -1,4 +1,4 @@
-import { createKeyedLoader, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
 import type { ListModelsQuery, ListModelVersionsQuery, ModelsApi } from './models.api.js';
 import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
@@ -16,7 +16,8 @@ export const versionKey = (modelId: string, name: string) => `${modelId}/${name}
  * The model domain's per-request loaders. Lists prime the by-id loaders, so a model or
  * version already seen in this operation is never fetched again.
  */
-export function createModelLoaders(api: ModelsApi) {
+export function createModelLoaders(api: ModelsApi, onCacheHit?: () => void) {
+  const createKeyedLoader = loaderFactory(onCacheHit);
   const versionByKey = createKeyedLoader<VersionKey, ModelVersionRecord | null, string>(
     async ({ modelId, name }) => {
       const dto = await orNullIfMissing(api.getModelVersion(modelId, name));

@@ -12,7 +12,7 @@ export { tensorboardArgumentChecks } from './tensorboards.service.js';
 /** The TensorBoard domain for one request. */
 export function createTensorboardsDomain(upstream: UpstreamSession) {
   const api = createTensorboardsApi(upstream);
-  return createTensorboardsService(api, createTensorboardLoaders(api));
+  return createTensorboardsService(api, createTensorboardLoaders(api, upstream.onCacheHit));
 }
 
 /** Upstream calls per field, for the cost estimate (see core/plugins/cost.ts). */

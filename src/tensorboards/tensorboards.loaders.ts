@@ -1,4 +1,4 @@
-import { createKeyedLoader, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
 import type { TensorboardKey, TensorboardsApi } from './tensorboards.api.js';
 import type { TensorboardDTO } from './tensorboards.dto.js';
@@ -6,7 +6,8 @@ import type { TensorboardDTO } from './tensorboards.dto.js';
 type ListKey = { query: Record<string, unknown>; window: Window };
 
 /** Per-request loaders of the TensorBoard domain; lists prime `byKey` for their instances. */
-export function createTensorboardLoaders(api: TensorboardsApi) {
+export function createTensorboardLoaders(api: TensorboardsApi, onCacheHit?: () => void) {
+  const createKeyedLoader = loaderFactory(onCacheHit);
   const byKey = createKeyedLoader<TensorboardKey, TensorboardDTO | null, string>((key) => orNullIfMissing(api.get(key)), { cacheKeyFn: stableKey });
 
   const list = createKeyedLoader<ListKey, Page<TensorboardDTO>, string>(

@@ -11,6 +11,7 @@ import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { Clock } from '../../src/emulator/store.js';
 import { createServer } from '../../src/server.js';
 import type { AuthSettings } from '../../src/core/auth.js';
+import { createMetrics } from '../../src/core/metrics.js';
 import type { Config } from '../../src/core/config.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
@@ -94,6 +95,7 @@ export async function startHarness(
   const destination = { write: (line: string) => void logs.push(line) } as unknown as Writable;
   const logger = createLogger({ level: 'debug', destination });
   const origins = Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>;
+  const metrics = createMetrics({ defaultMetrics: false });
   const sent: { action: string; at: number }[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
@@ -110,14 +112,15 @@ export async function startHarness(
         : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
-    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) }),
+    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), onWait: metrics.onGovernorWait }),
+    events: metrics.upstreamEvents,
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
   });
   const { app } = await createServer({
     env: 'test',
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetWindowSeconds: 60, ...opts.limits },
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: true },
-    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, auth: opts.callers ?? { tokens: [], allowAnonymous: true } });
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;

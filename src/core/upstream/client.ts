@@ -30,11 +30,13 @@ export interface UpstreamSession {
   call<Res>(op: OperationSpec<Res>, input?: CallInput): Promise<Res>;
   /** Upstream calls this operation has started so far. */
   readonly callCount: number;
+  /** Told when a loader answers from this operation's cache instead of calling upstream. */
+  readonly onCacheHit?: (() => void) | undefined;
 }
 
 export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
-  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined }): UpstreamSession;
+  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
 }
@@ -117,7 +119,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
     const started = performance.now();
-    const where = { product: op.product, action: op.action, method: op.method, path: built.url.pathname };
+    // reqId ties the gateway request (x-request-id) to the upstream RequestId in one log line.
+    const where = { reqId: opts.requestId, product: op.product, action: op.action, method: op.method, path: built.url.pathname };
     let response: Response;
     let text: string;
     try {
@@ -225,7 +228,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     call,
     governor,
     breakers,
-    session({ concurrency, signal, requestId, deadline }) {
+    session({ concurrency, signal, requestId, deadline, onCacheHit }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
       return {
@@ -237,6 +240,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         get callCount() {
           return callCount;
         },
+        onCacheHit,
       };
     },
   };

@@ -1,0 +1,75 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallEvents } from './upstream/client.js';
+import type { ProductName } from './upstream/products.js';
+
+/**
+ * Prometheus metrics (prom-client) for /metrics: GraphQL operations by name and outcome with
+ * latency, upstream calls by product, action and status with latency, retries, governor
+ * waits, breaker state and loader cache hits. One registry per server, so tests and
+ * several servers in one process never share counters.
+ */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'pai_graph_' });
+
+  const operations = new Counter({ name: 'pai_graph_operations_total', help: 'GraphQL operations by name, type and outcome (ok or the first error code).', labelNames: ['operation', 'type', 'outcome'], registers: [registry] });
+  const operationSeconds = new Histogram({
+    name: 'pai_graph_operation_duration_seconds',
+    help: 'Time to answer a GraphQL operation.',
+    labelNames: ['type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({ name: 'pai_graph_upstream_calls_total', help: 'Upstream attempts by product, action, HTTP status and outcome.', labelNames: ['product', 'action', 'status', 'outcome'], registers: [registry] });
+  const upstreamSeconds = new Histogram({
+    name: 'pai_graph_upstream_duration_seconds',
+    help: 'Time of one upstream attempt.',
+    labelNames: ['product', 'action'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const retries = new Counter({ name: 'pai_graph_upstream_retries_total', help: 'Upstream retries by product, action and reason.', labelNames: ['product', 'action', 'reason'], registers: [registry] });
+  const governorWaits = new Counter({ name: 'pai_graph_governor_waits_total', help: 'Calls the governor held back, by reason (qps or throttled).', labelNames: ['product', 'action', 'reason'], registers: [registry] });
+  const governorWaitSeconds = new Histogram({ name: 'pai_graph_governor_wait_seconds', help: 'How long the governor held calls back.', labelNames: ['reason'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry] });
+  const breakerState = new Gauge({ name: 'pai_graph_breaker_state', help: 'Circuit breaker per product: 0 closed, 1 half-open, 2 open.', labelNames: ['product'], registers: [registry] });
+  const loaderHits = new Counter({ name: 'pai_graph_loader_cache_hits_total', help: 'Loads answered from the per-request DataLoader cache instead of upstream.', registers: [registry] });
+
+  const upstreamEvents: CallEvents = {
+    onAttempt: (e) => {
+      upstreamCalls.inc({ product: e.product, action: e.action, status: String(e.status ?? 'none'), outcome: e.outcome });
+      upstreamSeconds.observe({ product: e.product, action: e.action }, e.ms / 1000);
+    },
+    onRetry: (e) => retries.inc({ product: e.product, action: e.action, reason: e.reason }),
+    onBreaker: (product, state) => breakerState.set({ product }, state === 'open' ? 2 : state === 'halfOpen' ? 1 : 0),
+  };
+
+  const plugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operation, operationName, response, errors }) {
+          const type = operation?.operation ?? 'unknown';
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const first = errors?.[0] ?? body?.errors?.[0];
+          const outcome = first ? String((first.extensions as { code?: unknown } | undefined)?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
+          operations.inc({ operation: operationName ?? '(anonymous)', type, outcome });
+          operationSeconds.observe({ type }, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+
+  return {
+    registry,
+    upstreamEvents,
+    plugin,
+    onGovernorWait: (product: ProductName, action: string, ms: number, reason: 'qps' | 'throttled') => {
+      governorWaits.inc({ product, action, reason });
+      governorWaitSeconds.observe({ reason }, ms / 1000);
+    },
+    onLoaderHit: () => loaderHits.inc(),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
