@@ -7,6 +7,7 @@ import { readTokensFile, type AuthSettings } from './core/auth.js';
 import { CredentialFileError } from './core/upstream/credentials.js';
 import { createGovernor } from './core/upstream/governor.js';
 import { createMetrics } from './core/metrics.js';
+import { readManifest } from './core/plugins/trusted-documents.js';
 import { createSigner, type Signer } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
@@ -72,7 +73,17 @@ async function main() {
     );
   }
   logger.info({ callers: auth.tokens.map((t) => ({ name: t.name, scopes: t.scopes })), jwt: Boolean(auth.jwt) }, `callers: ${auth.tokens.length} gateway tokens${auth.jwt ? ' and JWTs from the JWKS' : ''}`);
-  const { app } = await createServer(config, { upstream, logger, auth, metrics });
+  let trustedDocuments;
+  if (config.http.persistedDocuments) {
+    try {
+      trustedDocuments = { manifest: readManifest(config.http.persistedDocuments.file), only: config.http.persistedDocuments.only };
+    } catch (err) {
+      process.stderr.write(`Invalid configuration: PERSISTED_DOCUMENTS_FILE: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    logger.info(`trusted documents: ${trustedDocuments.manifest.size} in the manifest${trustedDocuments.only ? ', and only those may run' : ''}`);
+  }
+  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -11,6 +11,7 @@ import type { Metrics } from './core/metrics.js';
 import { createCallerBudgets } from './core/plugins/cost.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
+import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
@@ -30,6 +31,8 @@ export interface ServerDeps {
   readonly auth: AuthSettings;
   /** The registry /metrics serves; its upstream hooks are already on `upstream`. */
   readonly metrics: Metrics;
+  /** A persisted-document manifest (hash -> document), and whether only its documents may run. */
+  readonly trustedDocuments?: { readonly manifest: ReadonlyMap<string, string>; readonly only: boolean } | undefined;
 }
 
 declare module 'fastify' {
@@ -79,6 +82,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     plugins: [
       fastifyApolloDrainPlugin(app),
       deps.metrics.plugin,
+      ...(deps.trustedDocuments ? [createTrustedDocumentsPlugin(deps.trustedDocuments)] : []),
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
       createOperationPolicyPlugin({

@@ -109,6 +109,8 @@ const EnvSchema = z.object({
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins such as https://app.example.com'))),
   ),
   INTROSPECTION: optional(bool),
+  PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
+  PERSISTED_DOCUMENTS_ONLY: optional(bool),
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
@@ -168,6 +170,8 @@ export interface Config {
     /** Origins allowed by CORS; empty: no cross-origin access. */
     readonly corsOrigins: readonly string[];
     readonly introspection: boolean;
+    /** A persisted-document manifest (read by main.ts), and whether only its documents may run. */
+    readonly persistedDocuments: { readonly file: string; readonly only: boolean } | undefined;
   };
   readonly emulator: {
     readonly host: string;
@@ -226,6 +230,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration: callers must authenticate when the gateway calls PAI: set GATEWAY_TOKENS, GATEWAY_TOKENS_FILE or GATEWAY_JWKS_URL, or ALLOW_ANONYMOUS=true to let anyone spend the account',
     );
   }
+  if (e.PERSISTED_DOCUMENTS_ONLY && !e.PERSISTED_DOCUMENTS_FILE) {
+    throw new ConfigError('Invalid configuration: PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS_FILE (the manifest of documents to allow)');
+  }
   if (Boolean(e.EMULATOR_ACCESS_KEY_ID) !== Boolean(e.EMULATOR_ACCESS_KEY_SECRET)) {
     throw new ConfigError('Invalid configuration: EMULATOR_ACCESS_KEY_ID and EMULATOR_ACCESS_KEY_SECRET must be set together');
   }
@@ -262,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
+      persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
     },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',

@@ -84,6 +84,7 @@ export async function startHarness(
     /** Who may call the gateway (default: anyone, as in demo mode). */
     callers?: AuthSettings;
     limits?: Partial<Config['limits']>;
+    trustedDocuments?: { manifest: ReadonlyMap<string, string>; only: boolean };
     corsOrigins?: string[];
   } = {},
 ): Promise<Harness> {
@@ -119,8 +120,8 @@ export async function startHarness(
   const { app } = await createServer({
     env: 'test',
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetWindowSeconds: 60, ...opts.limits },
-    http: { corsOrigins: opts.corsOrigins ?? [], introspection: true },
-    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true } });
+    http: { corsOrigins: opts.corsOrigins ?? [], introspection: true, persistedDocuments: undefined },
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
