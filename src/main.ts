@@ -95,9 +95,14 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period over: exiting with operations still in flight');
+      process.exit(1);
+    }, config.shutdownGraceMs);
     force.unref();
+    const started = Date.now();
     await app.close();
+    logger.info({ ms: Date.now() - started }, 'in-flight requests finished');
     upstream.breakers.shutdown();
     await emulator?.close();
     process.exit(0);

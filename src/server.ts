@@ -99,8 +99,15 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   });
   await apollo.start();
 
+  // While shutting down, answers close their connection, so draining does not wait for idle
+  // keep-alive sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   await app.register(cors, { origin: config.http.corsOrigins.length ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
 

@@ -153,6 +153,27 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     }
   }, 40_000);
 
+  it('on SIGTERM finishes the operations in flight, then exits 0', async () => {
+    const emulator = createEmulator();
+    const emulatorUrl = await emulator.listen();
+    emulator.faults.add({ action: 'ListModels', latencyMs: 1500, times: 1 });
+    const out: string[] = [];
+    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: 'sk-shutdown-test-000000', ALLOW_ANONYMOUS: 'true' }, out);
+    try {
+      const gatewayUrl = await gateway.url;
+      const inFlight = fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 1) { totalCount } }' }) }).then((r) => r.json() as Promise<{ data?: { models: { totalCount: number } } }>);
+      await new Promise((r) => setTimeout(r, 400));
+      const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
+      gateway.process.kill('SIGTERM');
+      expect((await inFlight).data!.models.totalCount).toBeGreaterThan(0);
+      expect(await exited).toBe(0);
+      expect(out.join('')).toContain('shutting down: finishing in-flight requests');
+    } finally {
+      if (gateway.process.exitCode === null) gateway.process.kill('SIGKILL');
+      await emulator.close();
+    }
+  }, 40_000);
+
   it('refuses to start on a bad variable with one line naming it', async () => {
     const out: string[] = [];
     const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' }, out);

@@ -88,6 +88,7 @@ const EnvSchema = z.object({
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
+  SHUTDOWN_GRACE_MS: optional(int(0, 600_000)),
   GATEWAY_TOKENS: optional(parsed(parseGatewayTokens)),
   GATEWAY_TOKENS_FILE: optional(z.string().trim().min(1)),
   GATEWAY_JWKS_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS' })),
@@ -142,6 +143,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** How long SIGTERM waits for in-flight operations before exiting anyway. */
+  readonly shutdownGraceMs: number;
   /**
    * Set when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is given. Without it the gateway
    * runs in demo mode: main.ts starts the embedded emulator and targets it.
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT ?? 4000,
     host: e.HOST ?? '0.0.0.0',
     logLevel: e.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 10_000,
     target,
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
