@@ -147,3 +147,40 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('JWT callers', () => {
+  it('accepts a JWT signed by a key in the JWKS, with its scopes, and refuses forged, expired or foreign ones', async () => {
+    const { createServer } = await import('node:http');
+    const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
+    const port = (jwks.address() as { port: number }).port;
+    const sign = (claims: Record<string, unknown>, key = privateKey, expires = '5m') =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('pai-graph').setSubject('alice').setIssuedAt().setExpirationTime(expires).sign(key);
+    const jwtHarness = await startHarness({
+      callers: { tokens: [], allowAnonymous: false, jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: 'https://idp.example.com', audience: 'pai-graph' } },
+    });
+    try {
+      const reader = await sign({ scope: 'pai-graph:read' });
+      const ok = await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(reader));
+      expect(ok.status).toBe(200);
+      expect(ok.body.errors).toBeUndefined();
+      const mutation = await jwtHarness.gql(`mutation { deleteModel(input: { id: "model-x" }) { deletedId } }`, {}, as(reader));
+      expect(mutation.status).toBe(403);
+      expect(mutation.body.errors![0]!.message).toBe('jwt:alice may not run mutations: its token lacks the write scope.');
+      for (const bad of [await sign({ scope: 'read' }, other.privateKey), await sign({ scope: 'read' }, privateKey, '1s ago'), `${reader.slice(0, -4)}AAAA`]) {
+        expect((await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(bad))).status).toBe(401);
+      }
+      expect(jwtHarness.emulator.calls).toHaveLength(1);
+    } finally {
+      await jwtHarness.close();
+      jwks.close();
+    }
+  });
+});
