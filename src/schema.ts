@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { mergeResolvers } from '@graphql-tools/merge';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { isEnumType, isObjectType, parse, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
@@ -23,10 +24,32 @@ export function loadTypeDefs(): string[] {
 /** Scalars and enums shared by every domain (schema/base.graphql). */
 const baseResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResolver, Accessibility };
 
+const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]);
+
+/**
+ * The executable schema: a Federation 2 subgraph (with `_service` and `_entities`) built by
+ * @apollo/subgraph, which silently ignores resolvers for fields the schema lacks; so every
+ * resolver is checked against the schema here.
+ */
 export function createSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]),
-    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
-  });
+  const all = resolvers();
+  const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: all as GraphQLResolverMap<unknown> });
+  assertResolversMatchSchema(schema, all);
+  return schema;
+}
+
+function assertResolversMatchSchema(schema: GraphQLSchema, map: Resolvers): void {
+  for (const [typeName, fields] of Object.entries(map)) {
+    const type = schema.getType(typeName);
+    if (!type) throw new Error(`Resolvers for ${typeName}, which the schema does not define`);
+    if (isObjectType(type)) {
+      for (const field of Object.keys(fields as object)) {
+        if (!field.startsWith('__') && !type.getFields()[field]) throw new Error(`Resolver ${typeName}.${field} names no field of the schema`);
+      }
+    } else if (isEnumType(type)) {
+      for (const value of Object.keys(fields as object)) {
+        if (!type.getValue(value)) throw new Error(`Enum value ${typeName}.${value} is not in the schema`);
+      }
+    }
+  }
 }

@@ -42,6 +42,7 @@ export type Scalars = {
    * configuration objects (metrics, inference and training specs, extra info).
    */
   JSON: { input: unknown; output: unknown; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export { Accessibility };
@@ -2145,6 +2146,17 @@ export type UpdateTensorboardPayload = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -2208,7 +2220,37 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  Algorithm: Algorithm;
+  AlgorithmVersion: AlgorithmVersion;
+  EvalTask: EvalTask;
+  Model: Model;
+  ModelVersion: ModelVersion;
+  Tensorboard: Tensorboard;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Algorithm:
+    ( { __typename: 'Algorithm' }
+    & GraphQLRecursivePick<FederationTypes['Algorithm'], {"id":true}> );
+  AlgorithmVersion:
+    ( { __typename: 'AlgorithmVersion' }
+    & GraphQLRecursivePick<FederationTypes['AlgorithmVersion'], {"algorithm":{"id":true},"name":true}> );
+  EvalTask:
+    ( { __typename: 'EvalTask' }
+    & GraphQLRecursivePick<FederationTypes['EvalTask'], {"id":true}> );
+  Model:
+    ( { __typename: 'Model' }
+    & GraphQLRecursivePick<FederationTypes['Model'], {"id":true}> );
+  ModelVersion:
+    ( { __typename: 'ModelVersion' }
+    & GraphQLRecursivePick<FederationTypes['ModelVersion'], {"model":{"id":true},"name":true}> );
+  Tensorboard:
+    ( { __typename: 'Tensorboard' }
+    & GraphQLRecursivePick<FederationTypes['Tensorboard'], {"id":true}> );
+};
 
 
 
@@ -2216,12 +2258,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Accessibility: Accessibility;
   AddModelLabelsInput: AddModelLabelsInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AddModelLabelsPayload: ResolverTypeWrapper<ModelRef>;
   AddModelVersionLabelsInput: AddModelVersionLabelsInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AddModelVersionLabelsPayload: ResolverTypeWrapper<ModelVersionRef>;
   Algorithm: ResolverTypeWrapper<AlgorithmDTO>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AlgorithmConnection: ResolverTypeWrapper<Connection<AlgorithmDTO>>;
   AlgorithmCustomization: ResolverTypeWrapper<AlgorithmCustomization>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AlgorithmCustomizationInput: AlgorithmCustomizationInput;
   AlgorithmEdge: ResolverTypeWrapper<Edge<AlgorithmDTO>>;
   AlgorithmFilter: AlgorithmFilter;
@@ -2230,7 +2276,6 @@ export type ResolversTypes = {
   AlgorithmVersion: ResolverTypeWrapper<AlgorithmVersionDTO>;
   AlgorithmVersionConnection: ResolverTypeWrapper<Connection<AlgorithmVersionDTO>>;
   AlgorithmVersionEdge: ResolverTypeWrapper<Edge<AlgorithmVersionDTO>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Channel: ResolverTypeWrapper<Channel>;
   ChannelInput: ChannelInput;
   ComputeResource: ResolverTypeWrapper<ComputeResource>;
@@ -2264,6 +2309,7 @@ export type ResolversTypes = {
   DeleteModelVersionPayload: ResolverTypeWrapper<DeleteModelVersionPayload>;
   DeleteTensorboardPayload: ResolverTypeWrapper<DeleteTensorboardPayload>;
   EvalModelConfig: ResolverTypeWrapper<EvalModelConfig>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   EvalModelConfigInput: EvalModelConfigInput;
   EvalTask: ResolverTypeWrapper<EvalTaskDTO>;
   EvalTaskConnection: ResolverTypeWrapper<Connection<EvalTaskDTO>>;
@@ -2279,13 +2325,10 @@ export type ResolversTypes = {
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: ResolverTypeWrapper<EvaluationConfig>;
   EvaluationConfigInput: EvaluationConfigInput;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HyperParameterDefinition: ResolverTypeWrapper<HyperParameterDefinition>;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: ResolverTypeWrapper<HyperParameterRange>;
   HyperParameterRangeInput: HyperParameterRangeInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Label: ResolverTypeWrapper<LabelDTO>;
   LabelInput: LabelInput;
@@ -2328,7 +2371,6 @@ export type ResolversTypes = {
   StopEvalTaskInput: StopEvalTaskInput;
   StopEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
   StopTensorboardPayload: ResolverTypeWrapper<TensorboardRef>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Tensorboard: ResolverTypeWrapper<TensorboardDTO>;
   TensorboardConnection: ResolverTypeWrapper<Connection<TensorboardDTO>>;
   TensorboardDataSource: ResolverTypeWrapper<TensorboardDataSource>;
@@ -2358,12 +2400,16 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AddModelLabelsInput: AddModelLabelsInput;
+  ID: Scalars['ID']['output'];
   AddModelLabelsPayload: ModelRef;
   AddModelVersionLabelsInput: AddModelVersionLabelsInput;
+  String: Scalars['String']['output'];
   AddModelVersionLabelsPayload: ModelVersionRef;
   Algorithm: AlgorithmDTO;
+  Int: Scalars['Int']['output'];
   AlgorithmConnection: Connection<AlgorithmDTO>;
   AlgorithmCustomization: AlgorithmCustomization;
+  Boolean: Scalars['Boolean']['output'];
   AlgorithmCustomizationInput: AlgorithmCustomizationInput;
   AlgorithmEdge: Edge<AlgorithmDTO>;
   AlgorithmFilter: AlgorithmFilter;
@@ -2372,7 +2418,6 @@ export type ResolversParentTypes = {
   AlgorithmVersion: AlgorithmVersionDTO;
   AlgorithmVersionConnection: Connection<AlgorithmVersionDTO>;
   AlgorithmVersionEdge: Edge<AlgorithmVersionDTO>;
-  Boolean: Scalars['Boolean']['output'];
   Channel: Channel;
   ChannelInput: ChannelInput;
   ComputeResource: ComputeResource;
@@ -2406,6 +2451,7 @@ export type ResolversParentTypes = {
   DeleteModelVersionPayload: DeleteModelVersionPayload;
   DeleteTensorboardPayload: DeleteTensorboardPayload;
   EvalModelConfig: EvalModelConfig;
+  Float: Scalars['Float']['output'];
   EvalModelConfigInput: EvalModelConfigInput;
   EvalTask: EvalTaskDTO;
   EvalTaskConnection: Connection<EvalTaskDTO>;
@@ -2416,13 +2462,10 @@ export type ResolversParentTypes = {
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: EvaluationConfig;
   EvaluationConfigInput: EvaluationConfigInput;
-  Float: Scalars['Float']['output'];
   HyperParameterDefinition: HyperParameterDefinition;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: HyperParameterRange;
   HyperParameterRangeInput: HyperParameterRangeInput;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Label: LabelDTO;
   LabelInput: LabelInput;
@@ -2458,7 +2501,6 @@ export type ResolversParentTypes = {
   StopEvalTaskInput: StopEvalTaskInput;
   StopEvalTaskPayload: EvalTaskRef;
   StopTensorboardPayload: TensorboardRef;
-  String: Scalars['String']['output'];
   Tensorboard: TensorboardDTO;
   TensorboardConnection: Connection<TensorboardDTO>;
   TensorboardDataSource: TensorboardDataSource;
@@ -2493,7 +2535,8 @@ export type AddModelVersionLabelsPayloadResolvers<ContextType = Context, ParentT
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
-export type AlgorithmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Algorithm'] = ResolversParentTypes['Algorithm']> = {
+export type AlgorithmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Algorithm'] = ResolversParentTypes['Algorithm'], FederationReferenceType extends FederationReferenceTypes['Algorithm'] = FederationReferenceTypes['Algorithm']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Algorithm']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2541,7 +2584,8 @@ export type AlgorithmSpecResolvers<ContextType = Context, ParentType extends Res
   supportsDistributedTraining?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
-export type AlgorithmVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersion'] = ResolversParentTypes['AlgorithmVersion']> = {
+export type AlgorithmVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersion'] = ResolversParentTypes['AlgorithmVersion'], FederationReferenceType extends FederationReferenceTypes['AlgorithmVersion'] = FederationReferenceTypes['AlgorithmVersion']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AlgorithmVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2648,7 +2692,8 @@ export type EvalModelConfigResolvers<ContextType = Context, ParentType extends R
   useFunctionCall?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
-export type EvalTaskResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTask'] = ResolversParentTypes['EvalTask']> = {
+export type EvalTaskResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTask'] = ResolversParentTypes['EvalTask'], FederationReferenceType extends FederationReferenceTypes['EvalTask'] = FederationReferenceTypes['EvalTask']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['EvalTask']> | FederationReferenceType, FederationReferenceType, ContextType>;
   aliyunUid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   appName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2744,7 +2789,8 @@ export type MetricDefinitionResolvers<ContextType = Context, ParentType extends 
   regex?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = {
+export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model'], FederationReferenceType extends FederationReferenceTypes['Model'] = FederationReferenceTypes['Model']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Model']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2793,7 +2839,8 @@ export type ModelOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT?: any 
 
 export type ModelSourceTypeResolvers = EnumResolverSignature<{ CUSTOM?: any, PAIFLOW?: any, TRAINING_SERVICE?: any }, ResolversTypes['ModelSourceType']>;
 
-export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
+export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
   approvalStatus?: Resolver<Maybe<ResolversTypes['ModelApprovalStatus']>, ParentType, ContextType>;
   compressionSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2913,7 +2960,8 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType>;
 };
 
-export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard']> = {
+export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard'], FederationReferenceType extends FederationReferenceTypes['Tensorboard'] = FederationReferenceTypes['Tensorboard']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tensorboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

@@ -17,6 +17,8 @@ export const algorithmResolvers: Resolvers = {
   },
 
   Algorithm: {
+    // Federation: other subgraphs reference algorithms by id; the loaders batch and deduplicate.
+    __resolveReference: (ref, { algorithms }) => algorithms.algorithm(ref.id),
     id: (a) => a.AlgorithmId,
     name: (a) => a.AlgorithmName,
     displayName: (a) => a.DisplayName ?? null,
@@ -32,6 +34,7 @@ export const algorithmResolvers: Resolvers = {
   },
 
   AlgorithmVersion: {
+    __resolveReference: (ref, { algorithms }) => algorithms.version(ref.algorithm?.id ?? '', ref.name),
     id: (v) => algorithmVersionKey(v.AlgorithmId, v.AlgorithmVersion),
     name: (v) => v.AlgorithmVersion,
     algorithm: (v, _args, { algorithms }) => algorithms.algorithm(v.AlgorithmId),

@@ -19,6 +19,7 @@ export const evalTaskResolvers: Resolvers = {
   },
 
   EvalTask: {
+    __resolveReference: (ref, { evalTasks }) => evalTasks.task(ref.id),
     id: (t) => t.Id,
     name: (t) => t.Name ?? null,
     description: (t) => t.Description ?? null,

@@ -40,6 +40,8 @@ export const modelResolvers: Resolvers = {
   },
 
   Model: {
+    // Federation: other subgraphs reference models by id; the loaders batch and deduplicate.
+    __resolveReference: (ref, { models }) => models.model(ref.id),
     id: (m) => m.ModelId,
     name: (m) => m.ModelName,
     description: (m) => m.ModelDescription ?? null,
@@ -67,6 +69,7 @@ export const modelResolvers: Resolvers = {
   },
 
   ModelVersion: {
+    __resolveReference: (ref, { models }) => models.version(ref.model?.id ?? '', ref.name),
     id: (v) => versionKey(v.ModelId, v.VersionName),
     name: (v) => v.VersionName,
     model: (v, _a, { models }) => models.model(v.ModelId),

@@ -23,6 +23,7 @@ export const tensorboardResolvers: Resolvers = {
   },
 
   Tensorboard: {
+    __resolveReference: (ref, { tensorboards }) => tensorboards.tensorboard({ id: ref.id }),
     id: (t) => t.TensorboardId,
     displayName: (t) => t.DisplayName ?? null,
     status: (t) => knownOrNull(TensorboardStatus, t.Status?.toUpperCase()),
