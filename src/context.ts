@@ -11,6 +11,8 @@ export interface Context {
   readonly requestId: string;
   /** Who is calling (authenticated before the operation was parsed). */
   readonly caller: Caller;
+  /** Whether the request came from the supergraph router (ROUTER_SECRET), or no secret is set. */
+  readonly fromRouter: boolean;
   readonly upstream: UpstreamSession;
   readonly models: ModelsService;
   readonly algorithms: AlgorithmsService;
@@ -26,6 +28,7 @@ export interface ContextOptions {
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
   readonly caller: Caller;
+  readonly fromRouter?: boolean;
   readonly onCacheHit?: (() => void) | undefined;
 }
 
@@ -40,6 +43,7 @@ export function createContext(opts: ContextOptions): Context {
   return {
     requestId,
     caller: opts.caller,
+    fromRouter: opts.fromRouter ?? true,
     upstream,
     models: createModelsDomain(upstream),
     algorithms: createAlgorithmsDomain(upstream),

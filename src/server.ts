@@ -5,6 +5,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import { AuthError, createAuthenticator, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
@@ -61,6 +62,9 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   const { logger } = deps;
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
+  const routerSecretHash = config.http.routerSecret ? createHash('sha256').update(config.http.routerSecret.reveal()).digest() : undefined;
+  const isRouter = (header: string | string[] | undefined) =>
+    !routerSecretHash || (typeof header === 'string' && timingSafeEqual(createHash('sha256').update(header).digest(), routerSecretHash));
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -87,7 +91,14 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       ApolloServerPluginCacheControlDisabled(),
       createOperationPolicyPlugin({
         argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks },
-        costModel: { ...modelCosts, ...algorithmCosts, ...evalTaskCosts, ...tensorboardCosts },
+        costModel: {
+          ...modelCosts,
+          ...algorithmCosts,
+          ...evalTaskCosts,
+          ...tensorboardCosts,
+          // One reference is at most one upstream read (fewer when deduplicated).
+          'Query._entities': { calls: (a) => (Array.isArray(a.representations) ? a.representations.length : 1) },
+        },
         maxCost: config.limits.maxCost,
         budgets: createCallerBudgets({ budget: config.limits.budget, windowSeconds: config.limits.budgetWindowSeconds }),
       }),
@@ -140,6 +151,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         signal: abort.signal,
         deadline: Date.now() + config.upstream.deadlineMs,
         caller: request.caller ?? ANONYMOUS_LANDING,
+        fromRouter: isRouter(request.headers['x-router-secret']),
         onCacheHit: deps.metrics.onLoaderHit,
       });
     },

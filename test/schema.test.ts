@@ -34,7 +34,7 @@ describe('the schema', () => {
     const schema = createSchema();
     expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['_service', '_entities']));
     const entity = schema.getType('_Entity');
-    expect(entity && 'getTypes' in entity ? (entity as { getTypes(): { name: string }[] }).getTypes().map((t) => t.name).sort() : []).toEqual(['Algorithm', 'AlgorithmVersion', 'EvalTask', 'Model', 'ModelVersion', 'Tensorboard']);
+    expect(isUnionType(entity) ? entity.getTypes().map((t) => t.name).sort() : []).toEqual(['Algorithm', 'AlgorithmVersion', 'EvalTask', 'Model', 'ModelVersion', 'Tensorboard']);
   });
 
   it('describes every type, field, argument and enum value', () => {

@@ -11,7 +11,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['ROUTER_SECRET', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -111,6 +111,7 @@ const EnvSchema = z.object({
   ),
   INTROSPECTION: optional(bool),
   PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
+  ROUTER_SECRET: optional(token),
   PERSISTED_DOCUMENTS_ONLY: optional(bool),
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
@@ -175,6 +176,8 @@ export interface Config {
     readonly introspection: boolean;
     /** A persisted-document manifest (read by main.ts), and whether only its documents may run. */
     readonly persistedDocuments: { readonly file: string; readonly only: boolean } | undefined;
+    /** When set, `_service` and `_entities` need it in `x-router-secret` (only the router may use them). */
+    readonly routerSecret: Secret | undefined;
   };
   readonly emulator: {
     readonly host: string;
@@ -273,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
+      routerSecret: e.ROUTER_SECRET ? new Secret(e.ROUTER_SECRET) : undefined,
       persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
     },
     emulator: {

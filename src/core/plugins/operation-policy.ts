@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues } from 'graphql';
+import { getVariableValues, Kind } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
 import { runArgumentChecks, type ArgumentChecks } from './argument-checks.js';
@@ -8,6 +8,7 @@ import { estimateCost, type CallerBudgets, type CostModel, type ThrottleStatus }
 /**
  * What is decided about an operation after it is parsed and validated and before anything
  * runs, in this order: the caller's scope (`write` for mutations, `read` for queries), the
+ * router secret for federation's `_service` and `_entities`, the
  * arguments of nested fields, the estimated cost against MAX_OPERATION_COST, and the charge
  * to the caller's budget. Each refusal is a 4xx with no upstream call. Every response then
  * carries `extensions.cost { estimated actualUpstreamCalls throttleStatus }`.
@@ -22,6 +23,8 @@ export interface OperationPolicyOptions {
 
 interface PolicyContext {
   readonly caller: Caller;
+  /** Whether the request carried the router's shared secret (or none is configured). */
+  readonly fromRouter: boolean;
   readonly upstream: { readonly callCount: number };
 }
 
@@ -41,6 +44,10 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
           const needed = operation.operation === 'mutation' ? 'write' : 'read';
           if (!caller.scopes.has(needed)) {
             throw refuse(`${caller.name} may not run ${operation.operation === 'mutation' ? 'mutations' : 'queries'}: its token lacks the ${needed} scope.`, ErrorCode.FORBIDDEN, 403);
+          }
+          const federation = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && (s.name.value === '_service' || s.name.value === '_entities'));
+          if (federation && !contextValue.fromRouter) {
+            throw refuse('_service and _entities are for the supergraph router: send its shared secret in x-router-secret.', ErrorCode.FORBIDDEN, 403);
           }
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return; // execution reports bad variables with GraphQL's own messages
