@@ -1,0 +1,99 @@
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { relayStylePagination } from '@apollo/client/utilities';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  AddModelLabelsDocument,
+  CreateModelVersionDocument,
+  EvalTaskDashboardDocument,
+  ModelDetailDocument,
+  ModelListPageDocument,
+  RemoveModelLabelsDocument,
+  TensorboardShareLinkDocument,
+} from '../src/__generated__/client/graphql.js';
+import { startHarness, type Harness } from './helpers/harness.js';
+
+/**
+ * The example frontend operations (examples/frontend/*.graphql, typed by codegen's client
+ * preset) driven through a real Apollo Client with a normalised InMemoryCache, as a frontend
+ * would use pai-graph: relay pagination merges pages, and mutation payloads update cached
+ * objects without a refetch.
+ */
+
+let h: Harness;
+let client: ApolloClient;
+
+/** The cache a pai-graph frontend wants: ids are unique per type; model lists page by cursor. */
+const createCache = () =>
+  new InMemoryCache({
+    typePolicies: {
+      Query: { fields: { models: relayStylePagination(['filter']) } },
+      // Labels are values owned by their model or version, not entities.
+      Label: { keyFields: false },
+    },
+  });
+
+beforeAll(async () => {
+  h = await startHarness();
+  client = new ApolloClient({ link: new HttpLink({ uri: h.url, fetch }), cache: createCache() });
+});
+afterAll(async () => {
+  client.stop();
+  await h.close();
+});
+beforeEach(() => h.resetCalls());
+
+describe('Apollo Client against pai-graph', () => {
+  it('merges model pages fetched with fetchMore into one cached list, one upstream call per page', async () => {
+    const first = await client.query({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
+    expect(first.data!.models.edges).toHaveLength(5);
+    const page1Ids = first.data!.models.edges.map((e) => e.node.id);
+
+    const observable = client.watchQuery({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
+    await observable.fetchMore({ variables: { after: first.data!.models.pageInfo.endCursor } });
+    const merged = client.readQuery({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
+    expect(merged!.models.edges).toHaveLength(10);
+    expect(merged!.models.edges.slice(0, 5).map((e) => e.node.id)).toEqual(page1Ids);
+    expect(new Set(merged!.models.edges.map((e) => e.node.id)).size).toBe(10);
+    expect(h.actions()).toEqual(['ListModels', 'ListModels']);
+  });
+
+  it('shows labels added by a mutation on the cached model without a refetch', async () => {
+    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models.edges[0]!.node.id;
+    const detail = await client.query({ query: ModelDetailDocument, variables: { id } });
+    expect(detail.data!.model!.labels.some((l) => l.key === 'reviewed')).toBe(false);
+
+    h.resetCalls();
+    await client.mutate({ mutation: AddModelLabelsDocument, variables: { input: { modelId: id, labels: [{ key: 'reviewed', value: 'yes' }] } } });
+    expect(h.actions()).toEqual(['CreateModelLabels', 'GetModel']);
+
+    h.resetCalls();
+    const cached = await client.query({ query: ModelDetailDocument, variables: { id }, fetchPolicy: 'cache-only' });
+    expect(cached.data!.model!.labels).toContainEqual({ __typename: 'Label', key: 'reviewed', value: 'yes' });
+    expect(h.actions()).toEqual([]);
+
+    await client.mutate({ mutation: RemoveModelLabelsDocument, variables: { input: { modelId: id, keys: ['reviewed'] } } });
+    const after = client.readQuery({ query: ModelDetailDocument, variables: { id } });
+    expect(after!.model!.labels.some((l) => l.key === 'reviewed')).toBe(false);
+  });
+
+  it('normalises a created version by its id, reachable from its model', async () => {
+    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models.edges[0]!.node.id;
+    const created = await client.mutate({
+      mutation: CreateModelVersionDocument,
+      variables: { input: { modelId: id, uri: 'oss://pai-demo-models.oss-cn-hangzhou.aliyuncs.com/client-test/', formatType: 'SAVED_MODEL', frameworkType: 'TENSORFLOW' } },
+    });
+    const version = created.data!.createModelVersion.modelVersion!;
+    expect(version.model?.id).toBe(id);
+    expect(client.cache.identify(version)).toBe(`ModelVersion:${version.id}`);
+    expect(version.id).toBe(`${id}/${version.name}`);
+  });
+
+  it('runs the evaluation dashboard and the TensorBoard share link', async () => {
+    const dashboard = await client.query({ query: EvalTaskDashboardDocument, variables: { first: 10 } });
+    expect(dashboard.data!.evalTasks.nodes.length).toBeGreaterThan(0);
+    expect(dashboard.data!.evalTasks.nodes.every((t) => !t.modelConfig || typeof t.modelConfig.hasApiKey === 'boolean')).toBe(true);
+    const boards = await h.gql(`{ tensorboards(first: 1, filter: { status: RUNNING }) { nodes { id } } }`);
+    const link = await client.query({ query: TensorboardShareLinkDocument, variables: { id: boards.body.data!.tensorboards.nodes[0].id, seconds: 3600 } });
+    expect(link.data!.tensorboard!.sharedUrl).toMatch(/^https:\/\/.+\/share\/tensorboard-/);
+  });
+});
