@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './core/config.js';
@@ -104,7 +104,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false }),
     ],
   });

@@ -78,3 +78,19 @@ describe('error formatting', () => {
     expect(shown).toEqual({ message: 'input.name: must be 1 to 127 characters', path: ['createModel'], extensions: { code: 'BAD_USER_INPUT', field: 'input.name', rule: 'must be 1 to 127 characters' } });
   });
 });
+
+describe('in production', () => {
+  it('turns introspection and Sandbox off', async () => {
+    const prod = await startHarness({ env: 'production' });
+    try {
+      const introspection = await prod.gql(`{ __schema { types { name } } }`);
+      expect(introspection.status).toBe(400);
+      expect(introspection.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const page = await (await fetch(prod.url, { headers: { accept: 'text/html' } })).text();
+      expect(page).not.toContain('embeddable-sandbox');
+      expect((await prod.gql(`{ models(first: 1) { totalCount } }`)).body.errors).toBeUndefined();
+    } finally {
+      await prod.close();
+    }
+  });
+});

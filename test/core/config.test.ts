@@ -163,6 +163,32 @@ describe('gateway callers', () => {
   });
 });
 
+describe('GATEWAY_TOKENS_FILE', () => {
+  it('reads name:sha256:scopes lines with comments, and names the line of a bad one', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { readTokensFile, sha256, createAuthenticator } = await import('../../src/core/auth.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pai-graph-tokens-'));
+    try {
+      const good = join(dir, 'tokens');
+      writeFileSync(good, `# web frontend\nweb:${sha256('web-file-token-123')}:read\n\nci:${sha256('ci-file-token-456')}:read,write # deploys\n`);
+      const tokens = readTokensFile(good);
+      expect(tokens.map((t) => [t.name, t.scopes])).toEqual([
+        ['web', ['read']],
+        ['ci', ['read', 'write']],
+      ]);
+      const caller = await createAuthenticator({ tokens, allowAnonymous: false })('Bearer ci-file-token-456');
+      expect([caller.name, [...caller.scopes]]).toEqual(['ci', ['read', 'write']]);
+      const bad = join(dir, 'bad');
+      writeFileSync(bad, 'web:not-a-hash:read\n');
+      expect(() => readTokensFile(bad)).toThrow(`${bad} line 1 must be name:sha256-hex:scopes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the README', () => {
   it('documents every environment variable the config reads', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -85,6 +85,8 @@ export async function startHarness(
     callers?: AuthSettings;
     limits?: Partial<Config['limits']>;
     trustedDocuments?: { manifest: ReadonlyMap<string, string>; only: boolean };
+    /** NODE_ENV of the gateway (default test); production turns introspection and Sandbox off. */
+    env?: 'test' | 'production';
     /** ROUTER_SECRET: only requests carrying it may use _service and _entities. */
     routerSecret?: string;
     corsOrigins?: string[];
@@ -120,9 +122,9 @@ export async function startHarness(
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
   });
   const { app } = await createServer({
-    env: 'test',
+    env: opts.env ?? 'test',
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetWindowSeconds: 60, ...opts.limits },
-    http: { corsOrigins: opts.corsOrigins ?? [], introspection: true, persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined },
+    http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined },
     upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
