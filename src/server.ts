@@ -100,7 +100,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
           'Query._entities': { calls: (a) => (Array.isArray(a.representations) ? a.representations.length : 1) },
         },
         maxCost: config.limits.maxCost,
-        budgets: createCallerBudgets({ budget: config.limits.budget, windowSeconds: config.limits.budgetWindowSeconds }),
+        budgets: createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       production

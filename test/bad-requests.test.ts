@@ -15,7 +15,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     callers: { tokens: parseGatewayTokens(`corpus:${TOKEN}:read,write;reader:${READ_ONLY}:read`), allowAnonymous: false },
-    limits: { maxDepth: 10, maxAliases: 20, maxDirectives: 10, maxTokens: 2000, maxCost: 100, budget: 1_000_000, budgetWindowSeconds: 60 },
+    limits: { maxDepth: 10, maxAliases: 20, maxDirectives: 10, maxTokens: 2000, maxCost: 100, budget: 1_000_000, budgetRestoreRate: 50 },
   });
 });
 afterAll(() => h.close());

@@ -9,7 +9,7 @@ const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ callers: { tokens: TOKENS, allowAnonymous: false }, limits: { maxCost: 100, budget: 150, budgetWindowSeconds: 60, maxDepth: 6, maxAliases: 3, maxDirectives: 2, maxTokens: 300 } });
+  h = await startHarness({ callers: { tokens: TOKENS, allowAnonymous: false }, limits: { maxCost: 100, budget: 150, budgetRestoreRate: 50, maxDepth: 6, maxAliases: 3, maxDirectives: 2, maxTokens: 300 } });
 });
 afterAll(() => h.close());
 beforeEach(() => h.resetCalls());
@@ -60,7 +60,7 @@ describe('query cost', () => {
     expect(r.body.extensions!.cost).toEqual({
       estimated: 6,
       actualUpstreamCalls: 6,
-      throttleStatus: { maximumAvailable: 150, currentlyAvailable: expect.any(Number), restoreRate: 2.5 },
+      throttleStatus: { maximumAvailable: 150, currentlyAvailable: expect.any(Number), restoreRate: 50 },
     });
     expect(h.actions()).toHaveLength(6);
   });
@@ -83,7 +83,7 @@ describe('query cost', () => {
 
   it('charges estimates to the caller and answers 429 with Retry-After when its budget is spent', async () => {
     const heavy = `{ models(first: 90) { nodes { versions(first: 1) { totalCount } } } }`; // 91 calls
-    const budgeted = await startHarness({ callers: { tokens: TOKENS, allowAnonymous: false }, limits: { budget: 150, budgetWindowSeconds: 60 } });
+    const budgeted = await startHarness({ callers: { tokens: TOKENS, allowAnonymous: false }, limits: { budget: 150, budgetRestoreRate: 1 } });
     try {
       const first = await budgeted.gql(heavy, {}, as(READER));
       expect(first.body.errors).toBeUndefined();
@@ -91,7 +91,9 @@ describe('query cost', () => {
       budgeted.resetCalls();
       const second = await budgeted.gql(heavy, {}, as(READER));
       expect(second.status).toBe(429);
-      expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      // 91 needed, 59 left, refilling at 1 call per second: 32 s.
+      expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(31);
+      expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(32);
       expect(second.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', estimated: 91 });
       expect(second.body.errors![0]!.message).toMatch(/^Over budget: this operation costs an estimated 91 upstream calls and web has 59 left; retry after \d+ s\.$/);
       expect(budgeted.emulator.calls).toHaveLength(0);
@@ -101,6 +103,21 @@ describe('query cost', () => {
     } finally {
       await budgeted.close();
     }
+  });
+});
+
+describe('caller budgets', () => {
+  it('are leaky buckets: charges take the estimate out and the bucket refills continuously', async () => {
+    const { createCallerBudgets } = await import('../src/core/plugins/cost.js');
+    let now = 0;
+    const budgets = createCallerBudgets({ maximum: 100, restoreRate: 10, now: () => now });
+    expect(await budgets.charge('a', 80)).toEqual({ ok: true, status: { maximumAvailable: 100, currentlyAvailable: 20, restoreRate: 10 } });
+    expect(await budgets.charge('a', 50)).toEqual({ ok: false, status: { maximumAvailable: 100, currentlyAvailable: 20, restoreRate: 10 }, retryAfterSeconds: 3 });
+    now = 2_500; // 25 restored
+    expect(await budgets.charge('a', 45)).toMatchObject({ ok: true, status: { currentlyAvailable: 0 } });
+    now = 60_000; // never above the maximum
+    expect(await budgets.charge('a', 1)).toMatchObject({ ok: true, status: { currentlyAvailable: 99 } });
+    expect(await budgets.charge('b', 100)).toMatchObject({ ok: true, status: { currentlyAvailable: 0 } });
   });
 });
 

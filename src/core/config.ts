@@ -97,7 +97,7 @@ const EnvSchema = z.object({
   ALLOW_ANONYMOUS: optional(bool),
   MAX_OPERATION_COST: optional(int(1, 100_000)),
   CALLER_BUDGET: optional(int(1, 1_000_000)),
-  CALLER_BUDGET_WINDOW_SECONDS: optional(int(1, 86_400)),
+  CALLER_BUDGET_RESTORE_RATE: optional(int(1, 1_000_000)),
   MAX_QUERY_DEPTH: optional(int(2, 100)),
   MAX_ALIASES: optional(int(0, 1000)),
   MAX_DIRECTIVES: optional(int(0, 1000)),
@@ -168,7 +168,8 @@ export interface Config {
     readonly maxTokens: number;
     readonly maxCost: number;
     readonly budget: number;
-    readonly budgetWindowSeconds: number;
+    /** Upstream calls per second each caller's budget refills by. */
+    readonly budgetRestoreRate: number;
   };
   readonly http: {
     /** Origins allowed by CORS; empty: no cross-origin access. */
@@ -271,7 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTokens: e.MAX_TOKENS ?? 5000,
       maxCost: e.MAX_OPERATION_COST ?? 100,
       budget: e.CALLER_BUDGET ?? 1000,
-      budgetWindowSeconds: e.CALLER_BUDGET_WINDOW_SECONDS ?? 60,
+      budgetRestoreRate: e.CALLER_BUDGET_RESTORE_RATE ?? 50,
     },
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],

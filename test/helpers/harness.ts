@@ -123,7 +123,7 @@ export async function startHarness(
   });
   const { app } = await createServer({
     env: opts.env ?? 'test',
-    limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetWindowSeconds: 60, ...opts.limits },
+    limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined },
     upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -11,7 +11,6 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
  * Query cost in upstream calls, estimated before execution from the document and its
@@ -90,24 +89,33 @@ export interface ThrottleStatus {
 }
 
 /**
- * Per-caller budgets of upstream calls (rate-limiter-flexible): `budget` calls per
- * `windowSeconds`. A charge that does not fit is refused and given back.
+ * Per-caller budgets of upstream calls, as leaky buckets in the manner of Shopify's calculated
+ * query cost: each caller holds up to `maximum` calls, an operation takes its estimate out, and
+ * the bucket refills continuously at `restoreRate` calls per second. A charge that does not
+ * fit takes nothing and says when it would. Pure arithmetic over an injected clock.
  */
-export function createCallerBudgets(opts: { budget: number; windowSeconds: number }) {
-  const limiter = new RateLimiterMemory({ points: opts.budget, duration: opts.windowSeconds });
-  const restoreRate = Math.round((opts.budget / opts.windowSeconds) * 100) / 100;
-  const status = (available: number): ThrottleStatus => ({ maximumAvailable: opts.budget, currentlyAvailable: Math.max(0, Math.floor(available)), restoreRate });
+export function createCallerBudgets(opts: { maximum: number; restoreRate: number; now?: () => number }) {
+  const now = opts.now ?? Date.now;
+  const buckets = new Map<string, { available: number; at: number }>();
+  const status = (available: number): ThrottleStatus => ({ maximumAvailable: opts.maximum, currentlyAvailable: Math.max(0, Math.floor(available)), restoreRate: opts.restoreRate });
+
+  const level = (caller: string, at: number): number => {
+    const b = buckets.get(caller);
+    return b ? Math.min(opts.maximum, b.available + ((at - b.at) / 1000) * opts.restoreRate) : opts.maximum;
+  };
+
   return {
-    full: (): ThrottleStatus => status(opts.budget),
+    full: (): ThrottleStatus => status(opts.maximum),
     async charge(caller: string, cost: number): Promise<{ ok: true; status: ThrottleStatus } | { ok: false; status: ThrottleStatus; retryAfterSeconds: number }> {
-      try {
-        const res = await limiter.consume(caller, cost);
-        return { ok: true, status: status(res.remainingPoints) };
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        await limiter.reward(caller, cost);
-        return { ok: false, status: status(opts.budget - (rejection.consumedPoints - cost)), retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      const at = now();
+      const available = level(caller, at);
+      if (available < cost) {
+        return { ok: false, status: status(available), retryAfterSeconds: Math.max(1, Math.ceil((cost - available) / opts.restoreRate)) };
       }
+      buckets.set(caller, { available: available - cost, at });
+      // Full buckets need no entry; forget them so many callers do not grow the map forever.
+      if (buckets.size > 10_000) for (const [name] of buckets) if (level(name, at) >= opts.maximum) buckets.delete(name);
+      return { ok: true, status: status(available - cost) };
     },
   };
 }
