@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -89,6 +89,9 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       ...(deps.trustedDocuments ? [createTrustedDocumentsPlugin(deps.trustedDocuments)] : []),
       // The default cache-control plugin costs throughput and no field sets cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo turns on federated inline tracing for subgraphs; its traces would carry error
+      // details to any router that asks and cost work per request, and no GraphOS reads them here.
+      ApolloServerPluginInlineTraceDisabled(),
       createOperationPolicyPlugin({
         argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks },
         costModel: {
