@@ -5,6 +5,7 @@ import {
   isObjectType,
   Kind,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -37,10 +38,26 @@ export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost =
 });
 export const ONE_CALL: FieldCost = { calls: () => 1 };
 
-export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, model: CostModel): number {
+/** Told about every non-root field of the operation once, with its argument values. */
+export type NestedFieldVisitor = (coordinate: string, args: Record<string, unknown>, node: FieldNode) => void;
+
+/**
+ * The estimated upstream calls of an operation. `onNestedField` sees each field below the root
+ * once (fragments are walked once however often they are spread), so checks of nested
+ * arguments ride on this one walk instead of walking the operation again.
+ */
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  model: CostModel,
+  onNestedField?: NestedFieldVisitor,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const memo = new Map<string, number>();
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
 
   // Cost per parent object of a selection set; linear in the parent count, so fragments are
   // costed once and reused (no blow-up however often they are spread).
@@ -61,13 +78,16 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
       } else if (isObjectType(type) || isInterfaceType(type)) {
         const field = type.getFields()[s.name.value];
         if (!field) continue;
-        const cost = model[`${type.name}.${field.name}`];
-        let args: Record<string, unknown> = {};
+        const coordinate = `${type.name}.${field.name}`;
+        const cost = model[coordinate];
+        let args: Record<string, unknown> | undefined;
         try {
           args = getArgumentValues(field, s, variables);
         } catch {
           // bad arguments are reported by execution
         }
+        if (args && type !== root) onNestedField?.(coordinate, args, s);
+        args ??= {};
         if (cost?.calls && !(cost.shared && shared.has(cost.shared))) {
           total += cost.calls(args);
           if (cost.shared) shared.add(cost.shared);
@@ -77,7 +97,6 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
     }
     return total;
   };
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   return unit(root, operation.selectionSet, new Set());
 }
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, Kind } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
-import { runArgumentChecks, type ArgumentChecks } from './argument-checks.js';
+import { checkNestedArguments, type ArgumentChecks } from './argument-checks.js';
 import { estimateCost, type CallerBudgets, type CostModel, type ThrottleStatus } from './cost.js';
 
 /**
@@ -51,8 +51,9 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
           }
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return; // execution reports bad variables with GraphQL's own messages
-          runArgumentChecks(schema, document, operation, coerced.coerced, options.argumentChecks);
-          estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel);
+          estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel, (coordinate, args, node) =>
+            checkNestedArguments(options.argumentChecks, coordinate, args, node),
+          );
           if (estimated > options.maxCost) {
             throw refuse(
               `The operation would cost an estimated ${estimated} upstream calls; the limit is ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`,
