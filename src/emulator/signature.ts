@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { canonicalRequest, parseAuthorization, sameSignature, sha256Hex, signCanonical } from '../core/upstream/acs3.js';
+import { canonicalRequest, decodeQuery, parseAuthorization, sameSignature, sha256Hex, signCanonical } from '../core/upstream/acs3.js';
 import type { AccessKeyCredential } from '../core/upstream/credentials.js';
 import { ServiceError } from './http.js';
 
@@ -27,19 +27,13 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-function decodeQuery(raw: string): [string, string][] {
-  if (!raw) return [];
-  return raw.split('&').map((part) => {
-    const i = part.indexOf('=');
-    const decode = (s: string) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        throw bad('IncompleteSignature', 'The query string is not correctly percent-encoded.');
-      }
-    };
-    return i < 0 ? [decode(part), ''] : [decode(part.slice(0, i)), decode(part.slice(i + 1))];
-  });
+/** The received query as pairs; a bad percent-escape is the client's malformed signature input. */
+function receivedQuery(raw: string): [string, string][] {
+  try {
+    return decodeQuery(raw);
+  } catch {
+    throw bad('IncompleteSignature', 'The query string is not correctly percent-encoded.');
+  }
 }
 
 export function createSignatureVerifier(opts: { accessKeys: () => readonly AccessKeyCredential[]; now?: () => number }) {
@@ -85,7 +79,7 @@ export function createSignatureVerifier(opts: { accessKeys: () => readonly Acces
       const { canonical, signedHeaders } = canonicalRequest({
         method: req.method,
         path: q < 0 ? req.url : req.url.slice(0, q),
-        query: decodeQuery(q < 0 ? '' : req.url.slice(q + 1)),
+        query: receivedQuery(q < 0 ? '' : req.url.slice(q + 1)),
         headers: auth.signedHeaders.map((h) => [h, headerValue(req.headers, h) ?? ''] as const),
         payloadHash,
       });

@@ -93,6 +93,11 @@ describe('the signature-checking emulator', () => {
       req.headers.set('x-acs-extra', 'smuggled');
     });
     expect(unsigned).toMatchObject({ status: 400, body: { Code: 'IncompleteSignature' } });
+    const badEscape = await rawCall(async (req) => {
+      await sign(signer(TEST_ACCESS_KEY))(req);
+      req.url.search = `${req.url.search}&Query=%ZZ`;
+    });
+    expect(badEscape).toMatchObject({ status: 400, body: { Code: 'IncompleteSignature', Message: 'The query string is not correctly percent-encoded.' } });
   });
 
   it('maps a rejected signature to UPSTREAM_ERROR for operators, naming the code and RequestId', async () => {

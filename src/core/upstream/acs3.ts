@@ -33,6 +33,18 @@ export interface CanonicalInput {
   readonly payloadHash: string;
 }
 
+/**
+ * A query string as it travels (`a=1&b=%E4%B8%AD`, without `?`) as name/value pairs, the form
+ * the canonical request sorts and re-encodes. Throws URIError on a bad percent-escape.
+ */
+export function decodeQuery(raw: string): [string, string][] {
+  if (!raw) return [];
+  return raw.split('&').map((part) => {
+    const i = part.indexOf('=');
+    return i < 0 ? [decodeURIComponent(part), ''] : [decodeURIComponent(part.slice(0, i)), decodeURIComponent(part.slice(i + 1))];
+  });
+}
+
 /** The headers V3 signs: host, content-type and every x-acs-* header. */
 const isSigned = (name: string) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-');
 

@@ -1,5 +1,5 @@
 import type { Credentials } from '../config.js';
-import { acsDate, authorizationHeader, canonicalRequest, EMPTY_SHA256, newNonce, sha256Hex, signCanonical } from './acs3.js';
+import { acsDate, authorizationHeader, canonicalRequest, decodeQuery, EMPTY_SHA256, newNonce, sha256Hex, signCanonical } from './acs3.js';
 import { fileCredentials, staticCredentials, type CredentialProvider } from './credentials.js';
 import type { HttpMethod } from './operation.js';
 
@@ -28,17 +28,6 @@ export function createBearerSigner(credentials: Extract<Credentials, { kind: 'be
       request.headers.set('authorization', `Bearer ${credentials.apiKey.reveal()}`);
     },
   };
-}
-
-/** Decodes a query string as sent (`a=1&b=%E4%B8%AD`) into its name/value pairs. */
-function decodeQuery(search: string): [string, string][] {
-  if (!search) return [];
-  return search.split('&').map((part) => {
-    const i = part.indexOf('=');
-    const name = i < 0 ? part : part.slice(0, i);
-    const value = i < 0 ? '' : part.slice(i + 1);
-    return [decodeURIComponent(name), decodeURIComponent(value)];
-  });
 }
 
 export interface AccessKeySignerOptions {
