@@ -4,14 +4,23 @@ import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
 import { readTokensFile, type AuthSettings } from './core/auth.js';
-import { CredentialFileError } from './core/upstream/credentials.js';
 import { createGovernor } from './core/upstream/governor.js';
 import { createMetrics } from './core/metrics.js';
 import { readManifest } from './core/plugins/trusted-documents.js';
-import { createSigner, type Signer } from './core/upstream/signer.js';
+import { createSigner } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createServer } from './server.js';
+
+/** Reads the file a variable names; a bad one stops startup with one line, like a bad variable. */
+function readOrExit<T>(variable: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    process.stderr.write(`Invalid configuration: ${variable}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
 
 /** The only file with side effects: config -> (emulator) -> server -> listen -> drain on signals. */
 async function main() {
@@ -45,26 +54,14 @@ async function main() {
     );
   }
 
-  let signer: Signer;
-  try {
-    signer = createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) });
-  } catch (err) {
-    if (err instanceof CredentialFileError) {
-      process.stderr.write(`Invalid configuration: PAI_CREDENTIALS_FILE: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const signer = readOrExit('PAI_CREDENTIALS_FILE', () =>
+    createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) }),
+  );
   const metrics = createMetrics();
   const governor = createGovernor({ rules: config.upstream.qpsLimits, onWait: metrics.onGovernorWait });
   const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents });
-  let auth: AuthSettings;
-  try {
-    auth = { ...config.auth, tokens: [...config.auth.tokens, ...(config.auth.tokensFile ? readTokensFile(config.auth.tokensFile) : [])] };
-  } catch (err) {
-    process.stderr.write(`Invalid configuration: GATEWAY_TOKENS_FILE: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  const { tokensFile } = config.auth;
+  const auth: AuthSettings = { ...config.auth, tokens: [...config.auth.tokens, ...(tokensFile ? readOrExit('GATEWAY_TOKENS_FILE', () => readTokensFile(tokensFile)) : [])] };
   if (auth.allowAnonymous) {
     logger.warn(
       config.target
@@ -73,14 +70,9 @@ async function main() {
     );
   }
   logger.info({ callers: auth.tokens.map((t) => ({ name: t.name, scopes: t.scopes })), jwt: Boolean(auth.jwt) }, `callers: ${auth.tokens.length} gateway tokens${auth.jwt ? ' and JWTs from the JWKS' : ''}`);
-  let trustedDocuments;
-  if (config.http.persistedDocuments) {
-    try {
-      trustedDocuments = { manifest: readManifest(config.http.persistedDocuments.file), only: config.http.persistedDocuments.only };
-    } catch (err) {
-      process.stderr.write(`Invalid configuration: PERSISTED_DOCUMENTS_FILE: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
+  const documents = config.http.persistedDocuments;
+  const trustedDocuments = documents ? { manifest: readOrExit('PERSISTED_DOCUMENTS_FILE', () => readManifest(documents.file)), only: documents.only } : undefined;
+  if (trustedDocuments) {
     logger.info(`trusted documents: ${trustedDocuments.manifest.size} in the manifest${trustedDocuments.only ? ', and only those may run' : ''}`);
   }
   const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments });

@@ -174,6 +174,17 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     }
   }, 40_000);
 
+  it.each([
+    ['GATEWAY_TOKENS_FILE', { PAI_REGION: 'cn-hangzhou', DASHSCOPE_API_KEY: 'sk-files-test-0000000', GATEWAY_TOKENS_FILE: '/nonexistent/tokens' }, 'cannot read /nonexistent/tokens: ENOENT'],
+    ['PAI_CREDENTIALS_FILE', { PAI_REGION: 'cn-hangzhou', PAI_CREDENTIALS_FILE: '/nonexistent/sts.json', ALLOW_ANONYMOUS: 'true' }, 'cannot read /nonexistent/sts.json: ENOENT'],
+    ['PERSISTED_DOCUMENTS_FILE', { PERSISTED_DOCUMENTS_FILE: '/nonexistent/manifest.json' }, 'cannot read /nonexistent/manifest.json: ENOENT'],
+  ])('refuses to start when %s cannot be read, with one line', async (variable, env, reason) => {
+    const out: string[] = [];
+    const gateway = startGateway(env, out);
+    await expect(gateway.url).rejects.toThrow(/exited with 1/);
+    expect(out.join('').split('\n').filter((l) => l.startsWith('Invalid configuration'))).toEqual([`Invalid configuration: ${variable}: ${reason}`]);
+  }, 40_000);
+
   it('refuses to start on a bad variable with one line naming it', async () => {
     const out: string[] = [];
     const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' }, out);
