@@ -5,9 +5,8 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
-import { AuthError, createAuthenticator, type AuthSettings, type Caller } from './core/auth.js';
+import { AuthError, createAuthenticator, createSharedSecretCheck, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
 import { createCallerBudgets } from './core/plugins/cost.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
@@ -62,9 +61,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   const { logger } = deps;
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
-  const routerSecretHash = config.http.routerSecret ? createHash('sha256').update(config.http.routerSecret.reveal()).digest() : undefined;
-  const isRouter = (header: string | string[] | undefined) =>
-    !routerSecretHash || (typeof header === 'string' && timingSafeEqual(createHash('sha256').update(header).digest(), routerSecretHash));
+  const isRouter = createSharedSecretCheck(config.http.routerSecret?.reveal());
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),

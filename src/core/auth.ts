@@ -40,6 +40,16 @@ export interface AuthSettings {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+
+/** A check of a shared secret (e.g. the router's); with no secret configured, everyone passes. */
+export function createSharedSecretCheck(secret: string | undefined): (presented: string | string[] | undefined) => boolean {
+  if (secret === undefined) return () => true;
+  const known = digest(secret);
+  return (presented) => typeof presented === 'string' && timingSafeEqual(digest(presented), known);
+}
+
 const SCOPES = new Set<Scope>(['read', 'write']);
 
 function parseScopes(text: string, where: string): Scope[] {
@@ -105,7 +115,8 @@ export function createAuthenticator(settings: AuthSettings) {
     const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     if (!match) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
     const token = match[1]!;
-    const presented = createHash('sha256').update(token, 'utf8').digest();
+    // Compared as SHA-256 digests in constant time: equal lengths, and no token kept in memory.
+    const presented = digest(token);
     for (const t of tokens) {
       if (timingSafeEqual(presented, t.hash)) return { name: t.name, scopes: new Set(t.scopes), anonymous: false };
     }
