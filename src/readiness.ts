@@ -51,7 +51,7 @@ export function createReadinessCheck(opts: { upstream: UpstreamClient; ttlMs: nu
       ...r.body,
       upstream: { ...r.body.upstream, cached: fromCache },
       breakers: opts.upstream.breakers.snapshot(),
-      governor: opts.upstream.governor.snapshot().filter((g) => g.queued > 0 || g.pausedForMs > 0).map(({ key, qps, queued, pausedForMs }) => ({ key, qps, queued, pausedForMs })),
+      governor: opts.upstream.governor.snapshot().filter((g) => g.queued > 0 || g.pausedForMs > 0),
     },
   });
 

@@ -58,7 +58,6 @@ interface ActionState {
   readonly slot: (() => Promise<void>) & { readonly queueSize: number };
   /** PAI asked us to hold this action until then (epoch ms). */
   pausedUntil: number;
-  waits: number;
   /** Actual start times inside the current window: a guard for timers that fire late. */
   readonly starts: number[];
   readonly limit: number;
@@ -89,7 +88,7 @@ export function createGovernor(options: GovernorOptions) {
       // A 2% margin on the window absorbs network jitter between our start and PAI's count.
       const interval = (Math.floor(qps) >= 1 ? 1000 : Math.ceil(1000 / qps)) * WINDOW_MARGIN;
       const limit = Math.max(1, Math.floor(qps));
-      state = { qps, limit, interval, starts: [], slot: pThrottle({ limit, interval, strict: true })(async () => undefined), pausedUntil: 0, waits: 0 };
+      state = { qps, limit, interval, starts: [], slot: pThrottle({ limit, interval, strict: true })(async () => undefined), pausedUntil: 0 };
       states.set(key, state);
     }
     return state;
@@ -141,10 +140,7 @@ export function createGovernor(options: GovernorOptions) {
       }
       state.starts.push(Date.now());
       const waited = Date.now() - started;
-      if (waited > 1) {
-        state.waits += 1;
-        options.onWait?.(product, action, waited, 'qps');
-      }
+      if (waited > 1) options.onWait?.(product, action, waited, 'qps');
     },
 
     /** PAI answered with throttling: hold the action for `ms` (never shortening a longer pause). */
@@ -160,7 +156,7 @@ export function createGovernor(options: GovernorOptions) {
 
     /** The state of every action seen so far (for /readyz and /metrics). */
     snapshot() {
-      return [...states.entries()].map(([key, s]) => ({ key, qps: s.qps, queued: s.slot.queueSize, pausedForMs: Math.max(0, s.pausedUntil - Date.now()), waits: s.waits }));
+      return [...states.entries()].map(([key, s]) => ({ key, qps: s.qps, queued: s.slot.queueSize, pausedForMs: Math.max(0, s.pausedUntil - Date.now()) }));
     },
   };
 }
