@@ -140,10 +140,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
 
   const handler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
+      // Work of an operation stops when its response is sent or its client goes away: calls
+      // still queued or waiting then start nothing upstream (graphql-js can answer before every
+      // field's promise settles, e.g. when an error nulls a parent).
       const abort = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
+      reply.raw.once('close', () => abort.abort());
       return createContext({
         client: deps.upstream,
         concurrency: config.upstream.concurrency,

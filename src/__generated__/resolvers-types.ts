@@ -526,7 +526,7 @@ export type CreateModelVersionPayload = {
 export type CreateTensorboardInput = {
   /** Who in the workspace can see it. */
   accessibility?: InputMaybe<Accessibility>;
-  /** vCPUs of a pay-as-you-go instance (1 or more). */
+  /** vCPUs of a pay-as-you-go instance: 1 to 256. */
   cpu?: InputMaybe<Scalars['Int']['input']>;
   /** The data source (dataset) id. */
   dataSourceId?: InputMaybe<Scalars['String']['input']>;
@@ -538,9 +538,9 @@ export type CreateTensorboardInput = {
   displayName?: InputMaybe<Scalars['String']['input']>;
   /** The DLC job whose summaries to show, e.g. `dlc-20210126170216-mtl37ge7gkvdz`. */
   jobId?: InputMaybe<Scalars['String']['input']>;
-  /** How long it may run before PAI stops it, in minutes (1 or more). */
+  /** How long it may run before PAI stops it, in minutes: 1 to 43200 (30 days). */
   maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
-  /** Memory of a pay-as-you-go instance, in GB (1 or more). */
+  /** Memory of a pay-as-you-go instance, in GB: 1 to 4096. */
   memory?: InputMaybe<Scalars['Int']['input']>;
   /** Extra options as a JSON string, e.g. the mount path. */
   options?: InputMaybe<Scalars['String']['input']>;
@@ -1562,6 +1562,12 @@ export type ProgressDefinitionsInput = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type Query = {
   __typename?: 'Query';
@@ -1605,6 +1611,12 @@ export type Query = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryAlgorithmArgs = {
   id: Scalars['ID']['input'];
@@ -1614,6 +1626,12 @@ export type QueryAlgorithmArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryAlgorithmsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1625,6 +1643,12 @@ export type QueryAlgorithmsArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryEvalTaskArgs = {
   id: Scalars['ID']['input'];
@@ -1634,6 +1658,12 @@ export type QueryEvalTaskArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryEvalTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1646,6 +1676,12 @@ export type QueryEvalTasksArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryModelArgs = {
   id: Scalars['ID']['input'];
@@ -1655,6 +1691,12 @@ export type QueryModelArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1667,6 +1709,12 @@ export type QueryModelsArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryTensorboardArgs = {
   id: Scalars['ID']['input'];
@@ -1678,6 +1726,12 @@ export type QueryTensorboardArgs = {
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
  * its fields here.
+ *
+ * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
+ * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
 export type QueryTensorboardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -2127,7 +2181,7 @@ export type UpdateTensorboardInput = {
   accessibility?: InputMaybe<Accessibility>;
   /** The TensorBoard id. */
   id: Scalars['ID']['input'];
-  /** New running time limit, in minutes (1 or more). */
+  /** New running time limit, in minutes: 1 to 43200 (30 days). */
   maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
   /** New priority, `1` to `9`. */
   priority?: InputMaybe<Scalars['String']['input']>;

@@ -28,7 +28,8 @@ export const algorithmArgumentChecks: ArgumentChecks = {
 /** What resolvers of the algorithm domain call. */
 export function createAlgorithmsService(api: AlgorithmsApi, loaders: AlgorithmLoaders) {
   return {
-    algorithm: (id: string): Promise<AlgorithmDTO | null> => loaders.algorithmById.load(parseInput(algorithmId, id, 'id')),
+    // Async so a bad id rejects rather than throws (see models.service.ts).
+    algorithm: async (id: string): Promise<AlgorithmDTO | null> => loaders.algorithmById.load(parseInput(algorithmId, id, 'id')),
 
     /** A field only GetAlgorithm has; served from the parent when it has it. */
     async tenantId(a: AlgorithmDTO): Promise<string | null> {
@@ -47,7 +48,8 @@ export function createAlgorithmsService(api: AlgorithmsApi, loaders: AlgorithmLo
       return toConnection(window, await loaders.versionList.load({ algorithmId: id, window }));
     },
 
-    version: (id: string, name: string): Promise<AlgorithmVersionDTO | null> => loaders.versionDetail.load({ algorithmId: id, name: versionArg(name) }),
+    /** `id` comes from a parent algorithm, or from a router's reference: checked like any id. */
+    version: async (id: string, name: string): Promise<AlgorithmVersionDTO | null> => loaders.versionDetail.load({ algorithmId: parseInput(algorithmId, id, 'algorithm.id'), name: versionArg(name) }),
 
     /** The spec of a version: from the parent if it carries one, else one deduplicated GetAlgorithmVersion. */
     async spec(v: AlgorithmVersionDTO) {

@@ -82,4 +82,15 @@ export class UpstreamError extends GatewayError {
   }
 }
 
+/**
+ * An upstream call refused because its operation is over (answered, or its client went away).
+ * Nobody reads its message: it only tells the error formatter not to log it as unexpected.
+ */
+export class OperationEndedError extends Error {
+  override name = 'OperationEndedError';
+  constructor() {
+    super('The operation ended before this upstream call could run.');
+  }
+}
+
 export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;

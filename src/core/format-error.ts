@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, isGatewayError } from './errors.js';
+import { ErrorCode, isGatewayError, OperationEndedError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** Errors Apollo raises about the request itself (parse, validation, variables, APQ); safe to show. */
@@ -34,7 +34,9 @@ export function createFormatError(logger: Logger) {
         const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
         return { ...formatted, extensions };
       }
-      logger.error({ err: original, path: formatted.path }, 'unexpected error masked');
+      // A client that went away is no fault of ours: one info line, not an error per field.
+      if (original instanceof OperationEndedError) logger.info({ path: formatted.path }, 'operation ended before an upstream call (client disconnected)');
+      else logger.error({ err: original, path: formatted.path }, 'unexpected error masked');
     } catch {
       // fall through to the masked answer
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError } from './errors.js';
+import { pathSegmentProblem } from './upstream/encoding.js';
 
 function joinPath(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), root);
@@ -54,5 +55,22 @@ export const oneOf = <E extends Record<string, string>>(e: E, name: string) =>
 export const compact = <T extends Record<string, unknown>>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-/** A non-empty id of the named kind of object. */
-export const idOf = (what: string) => z.string().trim().min(1, `must be a non-empty ${what} id`);
+/** Longest id accepted (PAI's ids are far shorter; 128 leaves room for new formats). */
+export const MAX_ID_LENGTH = 128;
+
+/**
+ * A value that becomes one segment of an upstream URL path (an id, a version name): refused
+ * when it is `.` or `..`, holds `/`, `\` or a control character, or is longer than `max`.
+ */
+export const pathSegment = (max: number, empty: string) =>
+  z
+    .string()
+    .min(1, empty)
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((v, ctx) => {
+      const problem = pathSegmentProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** A non-empty id of the named kind of object, safe as a URL path segment. */
+export const idOf = (what: string) => z.string().trim().pipe(pathSegment(MAX_ID_LENGTH, `must be a non-empty ${what} id`));

@@ -12,7 +12,8 @@ export type EvalTaskRef = { taskId: string };
 export function createEvalTasksService(api: EvalTasksApi, loaders: EvalTaskLoaders) {
   const secrets = SECRET_FIELDS as readonly string[];
   return {
-    task: (id: string): Promise<EvalTaskDTO | null> => loaders.taskById.load(parseInput(taskId, id, 'id')),
+    // Async so a bad id rejects rather than throws (see models.service.ts).
+    task: async (id: string): Promise<EvalTaskDTO | null> => loaders.taskById.load(parseInput(taskId, id, 'id')),
 
     async list(args: { first?: number | null; after?: string | null; filter?: unknown; orderBy?: unknown }) {
       const window = readWindow(args);

@@ -22,7 +22,7 @@ export const modelName = z
   .refine((s) => s.trim().length > 0, 'must not be empty or blank')
   .refine((s) => [...s].length <= 127, 'must be 1 to 127 characters');
 
-export const versionName = z.string().regex(VERSION_NAME, 'must match major.minor.patch with an optional _suffix, e.g. 1.0.0 or 2.3.4_beta');
+export const versionName = z.string().max(64, 'must be at most 64 characters').regex(VERSION_NAME, 'must match major.minor.patch with an optional _suffix, e.g. 1.0.0 or 2.3.4_beta');
 
 const labelPart = (what: 'key' | 'value') =>
   z

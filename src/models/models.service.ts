@@ -54,7 +54,9 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
   return {
     loaders,
 
-    model: (id: string): Promise<ModelDTO | null> => loaders.modelById.load(parseInput(modelId, id, 'id')),
+    // Lookups are async so a bad id rejects rather than throws: a router's batch of references
+    // (`_entities`) then nulls only the bad one.
+    model: async (id: string): Promise<ModelDTO | null> => loaders.modelById.load(parseInput(modelId, id, 'id')),
 
     async list(args: ListArgs) {
       const window = readWindow(args);
@@ -67,8 +69,9 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
       return toConnection(window, await loaders.versionList.load({ modelId, query, window }));
     },
 
-    version: (modelId: string, name: string): Promise<ModelVersionRecord | null> =>
-      loaders.versionByKey.load({ modelId, name: versionArg(name) }),
+    /** `modelId` comes from a parent model, or from a router's reference: checked like any id. */
+    version: async (id: string, name: string): Promise<ModelVersionRecord | null> =>
+      loaders.versionByKey.load({ modelId: parseInput(modelId, id, 'model.id'), name: versionArg(name) }),
 
     async createModel(input: unknown) {
       const body = parseInput(CreateModelInput, input, 'input');

@@ -16,7 +16,12 @@ export const expireTimeSeconds = z
   .max(MAX_SHARED_URL_SECONDS, `must be between 1 and ${MAX_SHARED_URL_SECONDS} seconds (7 days)`);
 
 const priority = z.string().regex(/^[1-9]$/, 'must be a digit from 1 to 9');
-const positive = z.number().int().min(1, 'must be 1 or more');
+/** A whole number from 1 to `max` (the gateway's own bound: PAI documents none). */
+const count = (max: number) => z.number().int().min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
+export const MAX_CPU = 256;
+export const MAX_MEMORY_GB = 4096;
+/** 30 days. */
+export const MAX_RUNNING_MINUTES = 43_200;
 const workspaceId = opt(z.string().trim().min(1, 'must not be empty'));
 const uri = z.string().regex(/^(oss|nas):\/\/\S+$/, 'must be an oss://<bucket>.<endpoint>/<path> or nas://<fs-id>.<region>/<path> URI');
 const jsonText = z.string().refine((s) => {
@@ -58,9 +63,9 @@ export const CreateTensorboardInput = z
     summaryRelativePath: opt(z.string()),
     uri: opt(uri),
     options: opt(jsonText),
-    cpu: opt(positive),
-    memory: opt(positive),
-    maxRunningTimeMinutes: opt(positive),
+    cpu: opt(count(MAX_CPU)),
+    memory: opt(count(MAX_MEMORY_GB)),
+    maxRunningTimeMinutes: opt(count(MAX_RUNNING_MINUTES)),
     priority: opt(priority),
     quotaId: opt(z.string()),
     accessibility: opt(oneOf(Accessibility, 'Accessibility')),
@@ -98,7 +103,7 @@ export const CreateTensorboardInput = z
   );
 
 export const UpdateTensorboardInput = z
-  .object({ id: tensorboardId, workspaceId, accessibility: opt(oneOf(Accessibility, 'Accessibility')), maxRunningTimeMinutes: opt(positive), priority: opt(priority) })
+  .object({ id: tensorboardId, workspaceId, accessibility: opt(oneOf(Accessibility, 'Accessibility')), maxRunningTimeMinutes: opt(count(MAX_RUNNING_MINUTES)), priority: opt(priority) })
   .transform((v) => ({ id: v.id, query: compact({ Accessibility: v.accessibility, MaxRunningTimeMinutes: v.maxRunningTimeMinutes, Priority: v.priority, WorkspaceId: v.workspaceId }) }));
 
 export const TensorboardFilterInput = z

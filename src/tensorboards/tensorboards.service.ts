@@ -20,7 +20,8 @@ export const tensorboardArgumentChecks: ArgumentChecks = {
 export function createTensorboardsService(api: TensorboardsApi, loaders: TensorboardLoaders) {
   const ref = (id: string, workspaceId?: string): TensorboardRef => (workspaceId ? { id, workspaceId } : { id });
   return {
-    tensorboard: (args: { id: string; workspaceId?: string | null; jobId?: string | null }): Promise<TensorboardDTO | null> =>
+    // Async so a bad id rejects rather than throws (see models.service.ts).
+    tensorboard: async (args: { id: string; workspaceId?: string | null; jobId?: string | null }): Promise<TensorboardDTO | null> =>
       loaders.byKey.load(parseInput(TensorboardKeyInput, args, '')),
 
     async list(args: { first?: number | null; after?: string | null; filter?: unknown; orderBy?: unknown }) {

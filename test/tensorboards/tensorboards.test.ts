@@ -259,7 +259,7 @@ describe('TensorBoard mutations', () => {
   it.each([
     ['nothing to show', { displayName: 'empty' }, 'input', /must name what to show/],
     ['priority 10', { jobId: 'dlc-x', priority: '10' }, 'input.priority', /a digit from 1 to 9/],
-    ['maxRunningTimeMinutes 0', { jobId: 'dlc-x', maxRunningTimeMinutes: 0 }, 'input.maxRunningTimeMinutes', /1 or more/],
+    ['maxRunningTimeMinutes 0', { jobId: 'dlc-x', maxRunningTimeMinutes: 0 }, 'input.maxRunningTimeMinutes', /must be between 1 and 43200/],
     ['an http uri', { uri: 'http://example.com/logs' }, 'input.uri', /oss:\/\//],
     ['options that are not JSON', { jobId: 'dlc-x', options: '{mount' }, 'input.options', /JSON/],
     ['a data source of an unknown kind', { dataSources: [{ sourceType: 'bucket' }] }, 'input.dataSources[0].sourceType', /datasource or dlcjob/],

@@ -7,7 +7,10 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLInterfaceType,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -31,20 +34,38 @@ export interface FieldCost {
 /** Field costs by schema coordinate (`Model.versions`). Fields not listed cost nothing. */
 export type CostModel = Readonly<Record<string, FieldCost>>;
 
+/** A count from a cost function as a whole number of at least 0 (a negative `first` never lowers an estimate). */
+const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0);
+
 /** A connection field: one call per upstream page of `pageSize`, children resolved `first` times. */
 export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost => ({
-  calls: (a) => Math.max(1, Math.ceil(Number(a.first ?? defaultFirst) / pageSize)),
-  items: (a) => Number(a.first ?? defaultFirst),
+  calls: (a) => Math.max(1, Math.ceil(atLeastZero(Number(a.first ?? defaultFirst)) / pageSize)),
+  items: (a) => atLeastZero(Number(a.first ?? defaultFirst)),
 });
 export const ONE_CALL: FieldCost = { calls: () => 1 };
 
-/** Told about every non-root field of the operation once, with its argument values. */
-export type NestedFieldVisitor = (coordinate: string, args: Record<string, unknown>, node: FieldNode) => void;
+/** Told about every field node of the operation once, with its definition and argument values. */
+export type FieldVisitor = (field: { coordinate: string; definition: GraphQLField<unknown, unknown>; root: boolean }, args: Record<string, unknown>, node: FieldNode) => void;
+
+/** Fields of one parent type that execution merges into one response key. */
+interface FieldGroup {
+  readonly type: GraphQLObjectType | GraphQLInterfaceType;
+  readonly nodes: FieldNode[];
+}
 
 /**
- * The estimated upstream calls of an operation. `onNestedField` sees each field below the root
- * once (fragments are walked once however often they are spread), so checks of nested
- * arguments ride on this one walk instead of walking the operation again.
+ * Steps (fields and spreads visited) one estimate may take. Documents are already capped by
+ * MAX_TOKENS; this bounds the walk whatever shape a document has.
+ */
+const MAX_WALK_STEPS = 200_000;
+
+/**
+ * The estimated upstream calls of an operation, following execution: fields of one parent with
+ * the same response key are merged (however many fragments select them) and cost once; their
+ * sub-selections are merged too. Each merged group of fields is costed once and reused wherever
+ * it recurs, so the walk is linear in the size of the document, not of its expansion (30
+ * fragments that each spread the next twice cost 30 fragment walks). `onField` sees each field
+ * node once with its argument values, so argument checks ride on this one walk. Never negative.
  */
 export function estimateCost(
   schema: GraphQLSchema,
@@ -52,52 +73,97 @@ export function estimateCost(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   model: CostModel,
-  onNestedField?: NestedFieldVisitor,
+  onField?: FieldVisitor,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const memo = new Map<string, number>();
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const ids = new Map<FieldNode, number>();
+  const idOf = (node: FieldNode): number => {
+    let id = ids.get(node);
+    if (id === undefined) ids.set(node, (id = ids.size + 1));
+    return id;
+  };
+  const visited = new WeakSet<FieldNode>();
+  const memo = new Map<string, number>();
+  let steps = 0;
+  const step = () => {
+    steps += 1;
+    if (steps > MAX_WALK_STEPS) throw new DocumentTooComplexError(MAX_WALK_STEPS);
+  };
 
-  // Cost per parent object of a selection set; linear in the parent count, so fragments are
-  // costed once and reused (no blow-up however often they are spread).
-  const unit = (type: GraphQLNamedType | null | undefined, set: SelectionSetNode, shared: Set<string>): number => {
-    if (!type) return 0;
-    let total = 0;
-    for (const s of set.selections) {
-      if (s.kind === Kind.INLINE_FRAGMENT) {
-        total += unit(s.typeCondition ? schema.getType(s.typeCondition.name.value) : type, s.selectionSet, shared);
-      } else if (s.kind === Kind.FRAGMENT_SPREAD) {
-        const f = fragments.get(s.name.value);
-        if (!f) continue;
-        if (!memo.has(f.name.value)) {
-          memo.set(f.name.value, 0); // cycles are refused by validation; this only guards
-          memo.set(f.name.value, unit(schema.getType(f.typeCondition.name.value), f.selectionSet, new Set()));
+  /** Groups the fields the selection sets select on `type` by response key, as execution collects them. */
+  const collect = (type: GraphQLNamedType, sets: readonly SelectionSetNode[]): Map<string, FieldGroup> => {
+    const groups = new Map<string, FieldGroup>();
+    const spread = new Set<string>();
+    const walk = (on: GraphQLNamedType | undefined, set: SelectionSetNode) => {
+      for (const s of set.selections) {
+        step();
+        if (s.kind === Kind.FIELD) {
+          if (!on || !(isObjectType(on) || isInterfaceType(on))) continue;
+          const key = `${on.name}.${s.alias?.value ?? s.name.value}`;
+          const group = groups.get(key);
+          if (group) group.nodes.push(s);
+          else groups.set(key, { type: on, nodes: [s] });
+        } else if (s.kind === Kind.INLINE_FRAGMENT) {
+          walk(s.typeCondition ? schema.getType(s.typeCondition.name.value) : on, s.selectionSet);
+        } else if (!spread.has(s.name.value)) {
+          // Execution collects a fragment once per selection set, however often it is spread.
+          spread.add(s.name.value);
+          const f = fragments.get(s.name.value);
+          if (f) walk(schema.getType(f.typeCondition.name.value), f.selectionSet);
         }
-        total += memo.get(f.name.value)!;
-      } else if (isObjectType(type) || isInterfaceType(type)) {
-        const field = type.getFields()[s.name.value];
-        if (!field) continue;
-        const coordinate = `${type.name}.${field.name}`;
-        const cost = model[coordinate];
-        let args: Record<string, unknown> | undefined;
+      }
+    };
+    for (const set of sets) walk(type, set);
+    return groups;
+  };
+
+  /** Calls per parent object of the merged fields `nodes` select on `type`. */
+  const unit = (type: GraphQLNamedType, sets: readonly SelectionSetNode[]): number => {
+    const groups = collect(type, sets);
+    const key = `${type.name}:${[...groups.values()].flatMap((g) => g.nodes.map(idOf)).sort((a, b) => a - b).join(',')}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, 0); // cycles are refused by validation; this only guards
+    let total = 0;
+    const sharedCalls = new Set<string>();
+    for (const { type: parent, nodes } of groups.values()) {
+      const field = parent.getFields()[nodes[0]!.name.value];
+      if (!field) continue;
+      const coordinate = `${parent.name}.${field.name}`;
+      let args: Record<string, unknown> = {};
+      for (const node of nodes) {
+        step();
+        let nodeArgs: Record<string, unknown> | undefined;
         try {
-          args = getArgumentValues(field, s, variables);
+          nodeArgs = getArgumentValues(field, node, variables);
         } catch {
           // bad arguments are reported by execution
         }
-        if (args && type !== root) onNestedField?.(coordinate, args, s);
-        args ??= {};
-        if (cost?.calls && !(cost.shared && shared.has(cost.shared))) {
-          total += cost.calls(args);
-          if (cost.shared) shared.add(cost.shared);
-        }
-        if (s.selectionSet) total += (cost?.items?.(args) ?? 1) * unit(getNamedType(field.type), s.selectionSet, new Set());
+        if (node === nodes[0]) args = nodeArgs ?? {};
+        if (nodeArgs && !visited.has(node)) onField?.({ coordinate, definition: field, root: parent === root }, nodeArgs, node);
+        visited.add(node);
       }
+      const cost = model[coordinate];
+      if (cost?.calls && !(cost.shared && sharedCalls.has(cost.shared))) {
+        total += atLeastZero(cost.calls(args));
+        if (cost.shared) sharedCalls.add(cost.shared);
+      }
+      const children = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      if (children.length) total += atLeastZero(cost?.items?.(args) ?? 1) * unit(getNamedType(field.type), children);
     }
+    memo.set(key, total);
     return total;
   };
-  return unit(root, operation.selectionSet, new Set());
+  return root ? unit(root, [operation.selectionSet]) : 0;
+}
+
+/** A document whose shape would take the estimate too long to walk: refused before execution. */
+export class DocumentTooComplexError extends Error {
+  constructor(readonly steps: number) {
+    super(`The operation is too complex to estimate (over ${steps} steps); simplify its fragments.`);
+  }
 }
 
 /** What `extensions.cost.throttleStatus` says about the caller's budget. */

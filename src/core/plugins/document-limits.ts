@@ -14,31 +14,49 @@ export interface DocumentLimits {
 
 const fail = (context: ValidationContext, message: string) => context.reportError(new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
 
-function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
-  if (!set) return 0;
-  let deepest = 0;
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) {
-      deepest = Math.max(deepest, s.name.value.startsWith('__') && !s.selectionSet ? 0 : 1 + depthOf(s.selectionSet, fragments, seen));
-    } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(s.selectionSet, fragments, seen));
-    } else {
-      const f = fragments.get(s.name.value);
-      if (!f || seen.has(f.name.value)) continue; // cycles are reported by NoFragmentCycles
-      deepest = Math.max(deepest, depthOf(f.selectionSet, fragments, new Set([...seen, f.name.value])));
+/**
+ * The depth of a selection set, following fragments. Each fragment's depth is computed once
+ * and reused wherever it is spread, so the walk is linear in the document's size: a document
+ * whose 30 fragments each spread the next twice costs 30 fragment walks, not 2^30.
+ */
+function createDepthOf(fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
+  const memo = new Map<string, number>();
+  const depthOf = (set: SelectionSetNode | undefined): number => {
+    if (!set) return 0;
+    let deepest = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        deepest = Math.max(deepest, s.name.value.startsWith('__') && !s.selectionSet ? 0 : 1 + depthOf(s.selectionSet));
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(s.selectionSet));
+      } else {
+        const name = s.name.value;
+        let d = memo.get(name);
+        if (d === undefined) {
+          // Marked before the walk: a cycle (reported by NoFragmentCycles) then ends here.
+          memo.set(name, 0);
+          d = depthOf(fragments.get(name)?.selectionSet);
+          memo.set(name, d);
+        }
+        deepest = Math.max(deepest, d);
+      }
     }
-  }
-  return deepest;
+    return deepest;
+  };
+  return depthOf;
 }
 
 export function createDocumentLimitRules(limits: DocumentLimits): ValidationRule[] {
-  const depth: ValidationRule = (context): ASTVisitor => ({
-    OperationDefinition(node) {
-      const fragments = new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-      const d = depthOf(node.selectionSet, fragments, new Set());
-      if (d > limits.maxDepth) fail(context, `The operation is ${d} levels deep; the limit is ${limits.maxDepth}.`);
-    },
-  });
+  const depth: ValidationRule = (context): ASTVisitor => {
+    // One memo per document: every operation in it shares the fragments' depths.
+    const depthOf = createDepthOf(new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f])));
+    return {
+      OperationDefinition(node) {
+        const d = depthOf(node.selectionSet);
+        if (d > limits.maxDepth) fail(context, `The operation is ${d} levels deep; the limit is ${limits.maxDepth}.`);
+      },
+    };
+  };
   const aliases: ValidationRule = (context): ASTVisitor => {
     let count = 0;
     return {

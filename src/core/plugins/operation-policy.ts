@@ -1,16 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, Kind } from 'graphql';
+import { getVariableValues, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
 import { checkNestedArguments, type ArgumentChecks } from './argument-checks.js';
-import { estimateCost, type CallerBudgets, type CostModel, type ThrottleStatus } from './cost.js';
+import { checkArgumentLimits } from './argument-limits.js';
+import { DocumentTooComplexError, estimateCost, type CallerBudgets, type CostModel, type ThrottleStatus } from './cost.js';
 
 /**
  * What is decided about an operation after it is parsed and validated and before anything
  * runs, in this order: the caller's scope (`write` for mutations, `read` for queries), the
- * router secret for federation's `_service` and `_entities`, the
- * arguments of nested fields, the estimated cost against MAX_OPERATION_COST, and the charge
- * to the caller's budget. Each refusal is a 4xx with no upstream call. Every response then
+ * router secret for federation's `_service` and `_entities` (wherever fragments put them),
+ * the size and character limits of every argument, the rules of nested fields' arguments,
+ * the estimated cost against MAX_OPERATION_COST, and the charge to the caller's budget. Each refusal is a 4xx with no upstream call. Every response then
  * carries `extensions.cost { estimated actualUpstreamCalls throttleStatus }`.
  */
 
@@ -32,6 +33,29 @@ interface PolicyContext {
 const refuse = (message: string, code: ErrorCode, status: number, extra: Record<string, unknown> = {}, headers?: Map<string, string>) =>
   new GatewayError(code, message, { ...extra, http: { status, ...(headers ? { headers } : {}) } });
 
+/**
+ * The names of the root fields an operation selects, however deep in fragments they sit
+ * (`{ ... on Query { _service { sdl } } }` selects `_service`). Each fragment is walked once.
+ */
+export function rootFieldNames(document: DocumentNode, set: SelectionSetNode): Set<string> {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const names = new Set<string>();
+  const spread = new Set<string>();
+  const walk = (s: SelectionSetNode) => {
+    for (const sel of s.selections) {
+      if (sel.kind === Kind.FIELD) names.add(sel.name.value);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
+      else if (!spread.has(sel.name.value)) {
+        spread.add(sel.name.value);
+        const f = fragments.get(sel.name.value);
+        if (f) walk(f.selectionSet);
+      }
+    }
+  };
+  walk(set);
+  return names;
+}
+
 export function createOperationPolicyPlugin<C extends PolicyContext>(options: OperationPolicyOptions): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
@@ -45,15 +69,21 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
           if (!caller.scopes.has(needed)) {
             throw refuse(`${caller.name} may not run ${operation.operation === 'mutation' ? 'mutations' : 'queries'}: its token lacks the ${needed} scope.`, ErrorCode.FORBIDDEN, 403);
           }
-          const federation = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && (s.name.value === '_service' || s.name.value === '_entities'));
-          if (federation && !contextValue.fromRouter) {
+          const roots = rootFieldNames(document, operation.selectionSet);
+          if ((roots.has('_service') || roots.has('_entities')) && !contextValue.fromRouter) {
             throw refuse('_service and _entities are for the supergraph router: send its shared secret in x-router-secret.', ErrorCode.FORBIDDEN, 403);
           }
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return; // execution reports bad variables with GraphQL's own messages
-          estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel, (coordinate, args, node) =>
-            checkNestedArguments(options.argumentChecks, coordinate, args, node),
-          );
+          try {
+            estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel, ({ coordinate, definition, root }, args, node) => {
+              checkArgumentLimits(coordinate, definition.args, args, node);
+              if (!root) checkNestedArguments(options.argumentChecks, coordinate, args, node);
+            });
+          } catch (err) {
+            if (err instanceof DocumentTooComplexError) throw refuse(err.message, ErrorCode.OPERATION_TOO_COSTLY, 400);
+            throw err;
+          }
           if (estimated > options.maxCost) {
             throw refuse(
               `The operation would cost an estimated ${estimated} upstream calls; the limit is ${options.maxCost}. Ask for fewer items (first) or fewer nested lists.`,

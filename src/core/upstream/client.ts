@@ -2,7 +2,7 @@ import ky, { TimeoutError } from 'ky';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ErrorCode, UpstreamError } from '../errors.js';
+import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildForm, buildPath, buildQuery, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import type { CallInput, OperationSpec } from './operation.js';
@@ -233,9 +233,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       let callCount = 0;
       return {
         call: <Res>(op: OperationSpec<Res>, input?: CallInput) =>
-          limit(() => {
+          limit(async () => {
+            if (signal?.aborted) throw new OperationEndedError();
             callCount += 1;
-            return call(op, input, { signal, requestId, deadline });
+            try {
+              return await call(op, input, { signal, requestId, deadline });
+            } catch (err) {
+              throw signal?.aborted ? new OperationEndedError() : err;
+            }
           }),
         get callCount() {
           return callCount;

@@ -1,4 +1,5 @@
 import { escape, stringify } from 'node:querystring';
+import { BadUserInputError } from '../errors.js';
 import type { CallInput, QueryValue } from './operation.js';
 
 /** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *): V3 canonical query values. */
@@ -11,10 +12,37 @@ export function encodePathParam(value: string): string {
   return encodeURIComponent(value).replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
 }
 
+/** Longest value any path parameter may have (ids are at most 128 characters; this is a backstop). */
+export const MAX_PATH_SEGMENT = 256;
+
+/** C0 and C1 control characters and DEL. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why a value cannot be one segment of an upstream URL path, or undefined when it can. `.` and
+ * `..` would be resolved by the URL parser (`/models/..` is `/`), `/` and `\` would add
+ * segments, and control characters have no business in an id.
+ */
+export function pathSegmentProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (value === '.' || value === '..') return 'must not be "." or ".."';
+  if (/[/\\]/.test(value)) return 'must not contain "/" or "\\"';
+  if (CONTROL.test(value)) return 'must not contain control characters';
+  if (value.length > MAX_PATH_SEGMENT) return `must be at most ${MAX_PATH_SEGMENT} characters`;
+  return undefined;
+}
+
+/**
+ * The path of an upstream call, every parameter checked as one path segment and then
+ * percent-encoded. Inputs are checked (naming the GraphQL argument) before any call; this is
+ * the backstop that no operation can forget: a bad value is refused here, before any request.
+ */
 export function buildPath(template: string, params: Readonly<Record<string, string>> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const v = params[name];
-    if (v === undefined || v === '') throw new TypeError(`missing path parameter ${name} for ${template}`);
+    if (v === undefined) throw new TypeError(`missing path parameter ${name} for ${template}`);
+    const problem = pathSegmentProblem(v);
+    if (problem) throw new BadUserInputError(name, problem, v.length > 40 ? `${v.length} characters` : JSON.stringify(v));
     return encodePathParam(v);
   });
 }
