@@ -1,52 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Secret } from '../src/core/secret.js';
 import { createEmulator } from '../src/emulator/index.js';
+import { startGateway, type Started } from './helpers/processes.js';
 
 /**
  * The newcomer's path: start the gateway the way `npm start` does (from source, so the test
  * needs no build), with no upstream configured, then use it as the README says.
  */
-let child: ChildProcess;
+let child: Started;
 let url: string;
-const output: string[] = [];
-
-/** Starts src/main.ts with a clean environment plus `extra`; resolves with the GraphQL URL it prints. */
-function startGateway(extra: Record<string, string>, out: string[]): { process: ChildProcess; url: Promise<string> } {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAI_') && !k.startsWith('DASHSCOPE') && !k.startsWith('EMULATOR_') && !k.startsWith('ALIBABA_CLOUD_')));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const started = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out.join('')}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      out.push(chunk.toString());
-      const match = /pai-graph ready at (http:\/\/\S+\/graphql)/.exec(out.join(''));
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code}:\n${out.join('')}`));
-    });
-  });
-  return { process: proc, url: started };
-}
 
 beforeAll(async () => {
-  const gateway = startGateway({}, output);
-  child = gateway.process;
-  url = await gateway.url;
+  child = startGateway({});
+  url = await child.ready;
 }, 40_000);
 
 afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (child.process.exitCode === null) child.process.kill('SIGKILL');
 });
 
 const readmeOperations = () =>
@@ -54,7 +25,7 @@ const readmeOperations = () =>
 
 describe('npm start with no upstream configured', () => {
   it('says plainly that it runs in demo mode on the built-in emulator', () => {
-    expect(output.join('')).toMatch(/DEMO MODE: no PAI_ENDPOINT or PAI_REGION set, serving the built-in PAI emulator at http:\/\/127\.0\.0\.1:\d+ with demo data/);
+    expect(child.output.join('')).toMatch(/DEMO MODE: no PAI_ENDPOINT or PAI_REGION set, serving the built-in PAI emulator at http:\/\/127\.0\.0\.1:\d+ with demo data/);
   });
 
   it('shows Apollo Sandbox to a browser', async () => {
@@ -75,9 +46,7 @@ describe('npm start with no upstream configured', () => {
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await child.stop()).toBe(0);
   });
 });
 
@@ -86,10 +55,9 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     const key = 'sk-main-test-aabbccddeeff00112233';
     const emulator = createEmulator({ apiKey: new Secret(key) });
     const emulatorUrl = await emulator.listen();
-    const out: string[] = [];
-    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: key, LOG_LEVEL: 'debug', GATEWAY_TOKENS: 'main-test:gateway-token-0123456789:read' }, out);
+    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: key, LOG_LEVEL: 'debug', GATEWAY_TOKENS: 'main-test:gateway-token-0123456789:read' });
     try {
-      const gatewayUrl = await gateway.url;
+      const gatewayUrl = await gateway.ready;
       const anonymous = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models { totalCount } }' }) });
       expect(anonymous.status).toBe(401);
       expect(emulator.calls).toHaveLength(0);
@@ -103,7 +71,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
       expect(emulator.calls.map((c) => [c.action, c.headers.authorization, c.headers['x-acs-action'], c.headers['x-acs-version']])).toEqual([
         ['ListModels', `Bearer ${key}`, 'ListModels', '2021-02-04'],
       ]);
-      const log = out.join('');
+      const log = gateway.output.join('');
       expect(log).toContain('upstream mode: calling PAI with Bearer API key (DASHSCOPE_API_KEY)');
       expect(log).not.toContain('DEMO MODE');
       expect(log).not.toContain(key);
@@ -118,7 +86,6 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     const credential = { accessKeyId: 'TESTAKIDmain0123', accessKeySecret: new Secret('test-main-secret-0a1b2c3d4e5f'), securityToken: new Secret('test-main-sts-token-6a7b8c9d') };
     const emulator = createEmulator({ accessKeys: [credential] });
     const emulatorUrl = await emulator.listen();
-    const out: string[] = [];
     const gateway = startGateway(
       {
         PAI_ENDPOINT: emulatorUrl,
@@ -127,11 +94,9 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
         ALIBABA_CLOUD_SECURITY_TOKEN: credential.securityToken.reveal(),
         LOG_LEVEL: 'debug',
         ALLOW_ANONYMOUS: 'true',
-      },
-      out,
-    );
+      });
     try {
-      const gatewayUrl = await gateway.url;
+      const gatewayUrl = await gateway.ready;
       const res = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 1) { nodes { id } } tensorboards(first: 1) { totalCount } }' }) });
       const body = (await res.json()) as { data: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
@@ -142,7 +107,7 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
       for (const call of emulator.calls) {
         expect(call.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=TESTAKIDmain0123,SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/);
       }
-      const log = out.join('');
+      const log = gateway.output.join('');
       expect(log).toContain('upstream mode: calling PAI with AccessKey V3 signatures (ACS3-HMAC-SHA256) with STS credentials');
       expect(log).toContain('ANONYMOUS ACCESS (ALLOW_ANONYMOUS=true)');
       expect(log).not.toContain(credential.accessKeySecret.reveal());
@@ -157,17 +122,17 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     const emulator = createEmulator();
     const emulatorUrl = await emulator.listen();
     emulator.faults.add({ action: 'ListModels', latencyMs: 1500, times: 1 });
-    const out: string[] = [];
-    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: 'sk-shutdown-test-000000', ALLOW_ANONYMOUS: 'true' }, out);
+    const gateway = startGateway({ PAI_ENDPOINT: emulatorUrl, DASHSCOPE_API_KEY: 'sk-shutdown-test-000000', ALLOW_ANONYMOUS: 'true' });
     try {
-      const gatewayUrl = await gateway.url;
+      const gatewayUrl = await gateway.ready;
       const inFlight = fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ models(first: 1) { totalCount } }' }) }).then((r) => r.json() as Promise<{ data?: { models: { totalCount: number } } }>);
-      await new Promise((r) => setTimeout(r, 400));
+      // SIGTERM once the operation is in flight: its upstream call has reached the emulator.
+      while (!emulator.calls.some((c) => c.action === 'ListModels')) await new Promise((r) => setTimeout(r, 10));
       const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)));
       gateway.process.kill('SIGTERM');
       expect((await inFlight).data!.models.totalCount).toBeGreaterThan(0);
       expect(await exited).toBe(0);
-      expect(out.join('')).toContain('shutting down: finishing in-flight requests');
+      expect(gateway.output.join('')).toContain('shutting down: finishing in-flight requests');
     } finally {
       if (gateway.process.exitCode === null) gateway.process.kill('SIGKILL');
       await emulator.close();
@@ -179,16 +144,14 @@ describe('npm start with PAI_ENDPOINT and credentials', () => {
     ['PAI_CREDENTIALS_FILE', { PAI_REGION: 'cn-hangzhou', PAI_CREDENTIALS_FILE: '/nonexistent/sts.json', ALLOW_ANONYMOUS: 'true' }, 'cannot read /nonexistent/sts.json: ENOENT'],
     ['PERSISTED_DOCUMENTS_FILE', { PERSISTED_DOCUMENTS_FILE: '/nonexistent/manifest.json' }, 'cannot read /nonexistent/manifest.json: ENOENT'],
   ])('refuses to start when %s cannot be read, with one line', async (variable, env, reason) => {
-    const out: string[] = [];
-    const gateway = startGateway(env, out);
-    await expect(gateway.url).rejects.toThrow(/exited with 1/);
-    expect(out.join('').split('\n').filter((l) => l.startsWith('Invalid configuration'))).toEqual([`Invalid configuration: ${variable}: ${reason}`]);
+    const gateway = startGateway(env);
+    await expect(gateway.ready).rejects.toThrow(/exited with 1/);
+    expect(gateway.output.join('').split('\n').filter((l) => l.startsWith('Invalid configuration'))).toEqual([`Invalid configuration: ${variable}: ${reason}`]);
   }, 40_000);
 
   it('refuses to start on a bad variable with one line naming it', async () => {
-    const out: string[] = [];
-    const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' }, out);
-    await expect(gateway.url).rejects.toThrow(/exited with 1/);
-    expect(out.join('').trim()).toBe('Invalid configuration: credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY');
+    const gateway = startGateway({ PAI_REGION: 'cn-hangzhou' });
+    await expect(gateway.ready).rejects.toThrow(/exited with 1/);
+    expect(gateway.output.join('').trim()).toBe('Invalid configuration: credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY');
   }, 40_000);
 });
