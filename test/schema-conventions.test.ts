@@ -3,8 +3,10 @@ import {
   astFromValue,
   buildClientSchema,
   getIntrospectionQuery,
+  getNamedType,
   graphql,
   isInputObjectType,
+  isNonNullType,
   isObjectType,
   print,
   type GraphQLArgument,
@@ -35,6 +37,65 @@ beforeEach(() => h.resetCalls());
 afterEach(() => {
   h.emulator.faults.clear();
   h.resetUpstream();
+});
+
+describe('root fields are nullable, so one failure does not wipe the response', () => {
+  it('makes every root connection and every mutation payload nullable and keeps the items’ own fields non-null', () => {
+    const schema = createSchema();
+    const queryFields = Object.values(schema.getQueryType()!.getFields()).filter((f) => getNamedType(f.type).name.endsWith('Connection'));
+    expect(queryFields.map((f) => f.name).sort()).toEqual(['algorithms', 'evalTasks', 'models', 'tensorboards']);
+    expect(queryFields.filter((f) => isNonNullType(f.type)).map((f) => f.name)).toEqual([]);
+    const mutations = Object.values(schema.getMutationType()!.getFields());
+    expect(mutations.length).toBeGreaterThanOrEqual(25);
+    expect(mutations.filter((f) => isNonNullType(f.type)).map((f) => f.name)).toEqual([]);
+    for (const field of queryFields) {
+      const connection = getNamedType(field.type);
+      if (!isObjectType(connection)) throw new Error(`${field.name} is not an object type`);
+      const fields = connection.getFields();
+      expect(['edges', 'nodes', 'pageInfo', 'totalCount'].filter((f) => !isNonNullType(fields[f]!.type))).toEqual([]);
+    }
+  });
+
+  it('answers tensorboards and a typed error for models when ListModels fails', async () => {
+    const before = await h.gql(`{ tensorboards { totalCount } }`);
+    const total = before.body.data!.tensorboards.totalCount;
+    h.resetCalls();
+    h.emulator.faults.add({ action: 'ListModels', status: 500, times: 99 });
+
+    const r = await h.gql(`{ models { totalCount } tensorboards { totalCount } }`);
+    expect(r.status).toBe(200);
+    expect(r.result.data).toEqual({ models: null, tensorboards: { totalCount: total } });
+    expect(r.result.errors).toHaveLength(1);
+    expect(r.result.errors![0]).toMatchObject({ path: ['models'], extensions: { code: 'UPSTREAM_ERROR', upstream: { product: 'AIWorkSpace', action: 'ListModels', status: 500 } } });
+    // A read is tried three times on a 5xx; the two root fields run concurrently.
+    expect(h.actions().sort()).toEqual(['ListModels', 'ListModels', 'ListModels', 'ListTensorboards']);
+  });
+
+  it('nulls only the failing mutation’s payload; the mutation before it keeps its result', async () => {
+    h.emulator.faults.add({ action: 'CreateModel', status: 500, times: 99 });
+    const r = await h.gql(`mutation {
+      board: createTensorboard(input: { displayName: "before-the-failure", jobId: "dlc-20250306101500-nullable1" }) { tensorboard { displayName } }
+      model: createModel(input: { name: "never-created" }) { model { id } }
+    }`);
+    expect(r.status).toBe(200);
+    expect(r.result.data).toEqual({ board: { tensorboard: { displayName: 'before-the-failure' } }, model: null });
+    expect(r.result.errors).toHaveLength(1);
+    expect(r.result.errors![0]).toMatchObject({ path: ['model'], extensions: { code: 'UPSTREAM_ERROR', upstream: { action: 'CreateModel', status: 500 } } });
+    // Mutations run in order; a create is never repeated.
+    expect(h.actions()).toEqual(['CreateTensorboard', 'GetTensorboard', 'CreateModel']);
+  });
+
+  it('nulls only the mutation with bad input, which costs no upstream call', async () => {
+    const r = await h.gql(`mutation {
+      bad: createModel(input: { name: "   " }) { model { id } }
+      good: createModel(input: { name: "after-the-bad-one" }) { model { name } }
+    }`);
+    expect(r.status).toBe(200);
+    expect(r.result.data).toEqual({ bad: null, good: { model: { name: 'after-the-bad-one' } } });
+    expect(r.result.errors).toHaveLength(1);
+    expect(r.result.errors![0]).toMatchObject({ path: ['bad'], extensions: { code: 'BAD_USER_INPUT', field: 'input.name' } });
+    expect(h.actions()).toEqual(['CreateModel', 'GetModel']);
+  });
 });
 
 /** Each list with an orderBy input: how to ask for it, its default field's upstream name, and where the order goes. */

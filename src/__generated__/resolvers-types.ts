@@ -1227,66 +1227,70 @@ export { ModelVersionOrderField };
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds labels to a model, replacing the values of keys it already has (PAI `CreateModelLabels`). */
-  addModelLabels: AddModelLabelsPayload;
+  addModelLabels: Maybe<AddModelLabelsPayload>;
   /** Adds labels to a model version, replacing the values of keys it already has (PAI `CreateModelVersionLabels`). */
-  addModelVersionLabels: AddModelVersionLabelsPayload;
+  addModelVersionLabels: Maybe<AddModelVersionLabelsPayload>;
   /** Registers a training algorithm (PaiStudio `CreateAlgorithm`). Versions with specs are added with `createAlgorithmVersion`. */
-  createAlgorithm: CreateAlgorithmPayload;
+  createAlgorithm: Maybe<CreateAlgorithmPayload>;
   /** Adds a version with its full spec to an algorithm (PaiStudio `CreateAlgorithmVersion`). */
-  createAlgorithmVersion: CreateAlgorithmVersionPayload;
+  createAlgorithmVersion: Maybe<CreateAlgorithmVersionPayload>;
   /** Creates an online evaluation task (PaiLLMTrace `CreateOnlineEvalTask`). It starts in `CREATED` and moves to `RUNNING` and `FINISHED` on its own. */
-  createEvalTask: CreateEvalTaskPayload;
+  createEvalTask: Maybe<CreateEvalTaskPayload>;
   /** Registers a new model (PAI `CreateModel`). Returns the created model. */
-  createModel: CreateModelPayload;
+  createModel: Maybe<CreateModelPayload>;
   /** Adds a version to a model (PAI `CreateModelVersion`). Without a name, PAI names it `0.1.0`, then increments the minor number (`0.2.0`, ...). */
-  createModelVersion: CreateModelVersionPayload;
+  createModelVersion: Maybe<CreateModelVersionPayload>;
   /** Creates a TensorBoard instance (pai-dlc `CreateTensorboard`). It starts in `CREATING` and becomes `RUNNING`. */
-  createTensorboard: CreateTensorboardPayload;
+  createTensorboard: Maybe<CreateTensorboardPayload>;
   /** Deletes an algorithm (PaiStudio `DeleteAlgorithm`). */
-  deleteAlgorithm: DeleteAlgorithmPayload;
+  deleteAlgorithm: Maybe<DeleteAlgorithmPayload>;
   /** Deletes an algorithm version (PaiStudio `DeleteAlgorithmVersion`). */
-  deleteAlgorithmVersion: DeleteAlgorithmVersionPayload;
+  deleteAlgorithmVersion: Maybe<DeleteAlgorithmVersionPayload>;
   /** Deletes an evaluation task (PaiLLMTrace `DeleteOnlineEvalTask`). */
-  deleteEvalTask: DeleteEvalTaskPayload;
+  deleteEvalTask: Maybe<DeleteEvalTaskPayload>;
   /** Deletes a model and all its versions (PAI `DeleteModel`). */
-  deleteModel: DeleteModelPayload;
+  deleteModel: Maybe<DeleteModelPayload>;
   /** Deletes one model version (PAI `DeleteModelVersion`). */
-  deleteModelVersion: DeleteModelVersionPayload;
+  deleteModelVersion: Maybe<DeleteModelVersionPayload>;
   /** Deletes a TensorBoard instance (pai-dlc `DeleteTensorboard`). */
-  deleteTensorboard: DeleteTensorboardPayload;
+  deleteTensorboard: Maybe<DeleteTensorboardPayload>;
   /** Removes labels from a model by key (PAI `DeleteModelLabels`). Keys the model does not have are ignored. */
-  removeModelLabels: RemoveModelLabelsPayload;
+  removeModelLabels: Maybe<RemoveModelLabelsPayload>;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
-  removeModelVersionLabels: RemoveModelVersionLabelsPayload;
+  removeModelVersionLabels: Maybe<RemoveModelVersionLabelsPayload>;
   /** Starts a stopped TensorBoard (pai-dlc `StartTensorboard`). */
-  startTensorboard: StartTensorboardPayload;
+  startTensorboard: Maybe<StartTensorboardPayload>;
   /** Stops an evaluation task for good (PaiLLMTrace `StopOnlineEvalTask`); its status becomes `USER_CANCELED`. */
-  stopEvalTask: StopEvalTaskPayload;
+  stopEvalTask: Maybe<StopEvalTaskPayload>;
   /** Stops a running TensorBoard (pai-dlc `StopTensorboard`). */
-  stopTensorboard: StopTensorboardPayload;
+  stopTensorboard: Maybe<StopTensorboardPayload>;
   /** Changes an algorithm's display name and description (PaiStudio `UpdateAlgorithm`); the name cannot change. */
-  updateAlgorithm: UpdateAlgorithmPayload;
+  updateAlgorithm: Maybe<UpdateAlgorithmPayload>;
   /** Replaces the spec of an algorithm version (PaiStudio `UpdateAlgorithmVersion`). */
-  updateAlgorithmVersion: UpdateAlgorithmVersionPayload;
+  updateAlgorithmVersion: Maybe<UpdateAlgorithmVersionPayload>;
   /** Changes an evaluation task (PaiLLMTrace `UpdateOnlineEvalTask`); omitted fields stay as they are. A stopped task cannot be changed. */
-  updateEvalTask: UpdateEvalTaskPayload;
+  updateEvalTask: Maybe<UpdateEvalTaskPayload>;
   /** Changes a model's properties (PAI `UpdateModel`); omitted fields stay as they are. Labels are changed with `addModelLabels` and `removeModelLabels`. */
-  updateModel: UpdateModelPayload;
+  updateModel: Maybe<UpdateModelPayload>;
   /** Changes a model version (PAI `UpdateModelVersion`); omitted fields stay as they are. The URI, format, framework and name cannot be changed. */
-  updateModelVersion: UpdateModelVersionPayload;
+  updateModelVersion: Maybe<UpdateModelVersionPayload>;
   /** Changes a TensorBoard's visibility, running time limit or priority (pai-dlc `UpdateTensorboard`). */
-  updateTensorboard: UpdateTensorboardPayload;
+  updateTensorboard: Maybe<UpdateTensorboardPayload>;
 };
 
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationAddModelLabelsArgs = {
   input: AddModelLabelsInput;
@@ -1295,7 +1299,9 @@ export type MutationAddModelLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationAddModelVersionLabelsArgs = {
   input: AddModelVersionLabelsInput;
@@ -1304,7 +1310,9 @@ export type MutationAddModelVersionLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateAlgorithmArgs = {
   input: CreateAlgorithmInput;
@@ -1313,7 +1321,9 @@ export type MutationCreateAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateAlgorithmVersionArgs = {
   input: CreateAlgorithmVersionInput;
@@ -1322,7 +1332,9 @@ export type MutationCreateAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateEvalTaskArgs = {
   input: CreateEvalTaskInput;
@@ -1331,7 +1343,9 @@ export type MutationCreateEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateModelArgs = {
   input: CreateModelInput;
@@ -1340,7 +1354,9 @@ export type MutationCreateModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateModelVersionArgs = {
   input: CreateModelVersionInput;
@@ -1349,7 +1365,9 @@ export type MutationCreateModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateTensorboardArgs = {
   input: CreateTensorboardInput;
@@ -1358,7 +1376,9 @@ export type MutationCreateTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteAlgorithmArgs = {
   input: DeleteAlgorithmInput;
@@ -1367,7 +1387,9 @@ export type MutationDeleteAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteAlgorithmVersionArgs = {
   input: DeleteAlgorithmVersionInput;
@@ -1376,7 +1398,9 @@ export type MutationDeleteAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteEvalTaskArgs = {
   input: DeleteEvalTaskInput;
@@ -1385,7 +1409,9 @@ export type MutationDeleteEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteModelArgs = {
   input: DeleteModelInput;
@@ -1394,7 +1420,9 @@ export type MutationDeleteModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteModelVersionArgs = {
   input: DeleteModelVersionInput;
@@ -1403,7 +1431,9 @@ export type MutationDeleteModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1412,7 +1442,9 @@ export type MutationDeleteTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationRemoveModelLabelsArgs = {
   input: RemoveModelLabelsInput;
@@ -1421,7 +1453,9 @@ export type MutationRemoveModelLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationRemoveModelVersionLabelsArgs = {
   input: RemoveModelVersionLabelsInput;
@@ -1430,7 +1464,9 @@ export type MutationRemoveModelVersionLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStartTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1439,7 +1475,9 @@ export type MutationStartTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStopEvalTaskArgs = {
   input: StopEvalTaskInput;
@@ -1448,7 +1486,9 @@ export type MutationStopEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStopTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1457,7 +1497,9 @@ export type MutationStopTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateAlgorithmArgs = {
   input: UpdateAlgorithmInput;
@@ -1466,7 +1508,9 @@ export type MutationUpdateAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateAlgorithmVersionArgs = {
   input: UpdateAlgorithmVersionInput;
@@ -1475,7 +1519,9 @@ export type MutationUpdateAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateEvalTaskArgs = {
   input: UpdateEvalTaskInput;
@@ -1484,7 +1530,9 @@ export type MutationUpdateEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateModelArgs = {
   input: UpdateModelInput;
@@ -1493,7 +1541,9 @@ export type MutationUpdateModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateModelVersionArgs = {
   input: UpdateModelVersionInput;
@@ -1502,7 +1552,9 @@ export type MutationUpdateModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateTensorboardArgs = {
   input: UpdateTensorboardInput;
@@ -1561,7 +1613,9 @@ export type ProgressDefinitionsInput = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type Query = {
   __typename?: 'Query';
@@ -1572,7 +1626,7 @@ export type Query = {
    * per page. List items carry no spec: ask for `versions { nodes { spec } }` and each spec is
    * fetched once, only when selected.
    */
-  algorithms: AlgorithmConnection;
+  algorithms: Maybe<AlgorithmConnection>;
   /** One evaluation task by id (PaiLLMTrace `GetOnlineEvalTask`), or `null` when no task has that id. */
   evalTask: Maybe<EvalTask>;
   /**
@@ -1580,7 +1634,7 @@ export type Query = {
    * application's trace data and have a judge model score it. Newest first by default. PAI serves
    * at most 50 per page, so `first` above 50 costs one upstream call per 50 tasks.
    */
-  evalTasks: EvalTaskConnection;
+  evalTasks: Maybe<EvalTaskConnection>;
   /**
    * One model by its id (PAI `GetModel`), or `null` when no model has that id.
    * Asking for the same id several times in one operation costs one upstream call.
@@ -1591,20 +1645,22 @@ export type Query = {
    * Without `filter.provider` these are your own models; with it, that provider's public models.
    * Costs one upstream call per page.
    */
-  models: ModelConnection;
+  models: Maybe<ModelConnection>;
   /** One TensorBoard by id (pai-dlc `GetTensorboard`), or `null` when there is no such instance. */
   tensorboard: Maybe<Tensorboard>;
   /**
    * TensorBoard instances (pai-dlc `ListTensorboards`). Without `filter.createdAfter`, PAI lists
    * instances created in the last 7 days. Costs one upstream call per page.
    */
-  tensorboards: TensorboardConnection;
+  tensorboards: Maybe<TensorboardConnection>;
 };
 
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryAlgorithmArgs = {
   id: Scalars['ID']['input'];
@@ -1613,7 +1669,9 @@ export type QueryAlgorithmArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryAlgorithmsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1624,7 +1682,9 @@ export type QueryAlgorithmsArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryEvalTaskArgs = {
   id: Scalars['ID']['input'];
@@ -1633,7 +1693,9 @@ export type QueryEvalTaskArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryEvalTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1645,7 +1707,9 @@ export type QueryEvalTasksArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryModelArgs = {
   id: Scalars['ID']['input'];
@@ -1654,7 +1718,9 @@ export type QueryModelArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -1666,7 +1732,9 @@ export type QueryModelsArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryTensorboardArgs = {
   id: Scalars['ID']['input'];
@@ -1677,7 +1745,9 @@ export type QueryTensorboardArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument is
+ * bad), it alone is `null`, with an error whose `path` names it, and the other root fields of
+ * the same operation still answer.
  */
 export type QueryTensorboardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -2881,31 +2951,31 @@ export type ModelVersionEdgeResolvers<ContextType = Context, ParentType extends 
 export type ModelVersionOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT?: any }, ResolversTypes['ModelVersionOrderField']>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  addModelLabels?: Resolver<ResolversTypes['AddModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelLabelsArgs, 'input'>>;
-  addModelVersionLabels?: Resolver<ResolversTypes['AddModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
-  createAlgorithm?: Resolver<ResolversTypes['CreateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
-  createAlgorithmVersion?: Resolver<ResolversTypes['CreateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
-  createEvalTask?: Resolver<ResolversTypes['CreateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationCreateEvalTaskArgs, 'input'>>;
-  createModel?: Resolver<ResolversTypes['CreateModelPayload'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
-  createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
-  createTensorboard?: Resolver<ResolversTypes['CreateTensorboardPayload'], ParentType, ContextType, RequireFields<MutationCreateTensorboardArgs, 'input'>>;
-  deleteAlgorithm?: Resolver<ResolversTypes['DeleteAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
-  deleteAlgorithmVersion?: Resolver<ResolversTypes['DeleteAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
-  deleteEvalTask?: Resolver<ResolversTypes['DeleteEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
-  deleteModel?: Resolver<ResolversTypes['DeleteModelPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
-  deleteModelVersion?: Resolver<ResolversTypes['DeleteModelVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
-  deleteTensorboard?: Resolver<ResolversTypes['DeleteTensorboardPayload'], ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
-  removeModelLabels?: Resolver<ResolversTypes['RemoveModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
-  removeModelVersionLabels?: Resolver<ResolversTypes['RemoveModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
-  startTensorboard?: Resolver<ResolversTypes['StartTensorboardPayload'], ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
-  stopEvalTask?: Resolver<ResolversTypes['StopEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
-  stopTensorboard?: Resolver<ResolversTypes['StopTensorboardPayload'], ParentType, ContextType, RequireFields<MutationStopTensorboardArgs, 'input'>>;
-  updateAlgorithm?: Resolver<ResolversTypes['UpdateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
-  updateAlgorithmVersion?: Resolver<ResolversTypes['UpdateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
-  updateEvalTask?: Resolver<ResolversTypes['UpdateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
-  updateModel?: Resolver<ResolversTypes['UpdateModelPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
-  updateModelVersion?: Resolver<ResolversTypes['UpdateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
-  updateTensorboard?: Resolver<ResolversTypes['UpdateTensorboardPayload'], ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
+  addModelLabels?: Resolver<Maybe<ResolversTypes['AddModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationAddModelLabelsArgs, 'input'>>;
+  addModelVersionLabels?: Resolver<Maybe<ResolversTypes['AddModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
+  createAlgorithm?: Resolver<Maybe<ResolversTypes['CreateAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
+  createAlgorithmVersion?: Resolver<Maybe<ResolversTypes['CreateAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
+  createEvalTask?: Resolver<Maybe<ResolversTypes['CreateEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationCreateEvalTaskArgs, 'input'>>;
+  createModel?: Resolver<Maybe<ResolversTypes['CreateModelPayload']>, ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
+  createModelVersion?: Resolver<Maybe<ResolversTypes['CreateModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
+  createTensorboard?: Resolver<Maybe<ResolversTypes['CreateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationCreateTensorboardArgs, 'input'>>;
+  deleteAlgorithm?: Resolver<Maybe<ResolversTypes['DeleteAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
+  deleteAlgorithmVersion?: Resolver<Maybe<ResolversTypes['DeleteAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
+  deleteEvalTask?: Resolver<Maybe<ResolversTypes['DeleteEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
+  deleteModel?: Resolver<Maybe<ResolversTypes['DeleteModelPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
+  deleteModelVersion?: Resolver<Maybe<ResolversTypes['DeleteModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
+  deleteTensorboard?: Resolver<Maybe<ResolversTypes['DeleteTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
+  removeModelLabels?: Resolver<Maybe<ResolversTypes['RemoveModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
+  removeModelVersionLabels?: Resolver<Maybe<ResolversTypes['RemoveModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
+  startTensorboard?: Resolver<Maybe<ResolversTypes['StartTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
+  stopEvalTask?: Resolver<Maybe<ResolversTypes['StopEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
+  stopTensorboard?: Resolver<Maybe<ResolversTypes['StopTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStopTensorboardArgs, 'input'>>;
+  updateAlgorithm?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
+  updateAlgorithmVersion?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
+  updateEvalTask?: Resolver<Maybe<ResolversTypes['UpdateEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
+  updateModel?: Resolver<Maybe<ResolversTypes['UpdateModelPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
+  updateModelVersion?: Resolver<Maybe<ResolversTypes['UpdateModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
+  updateTensorboard?: Resolver<Maybe<ResolversTypes['UpdateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2925,13 +2995,13 @@ export type ProgressDefinitionsResolvers<ContextType = Context, ParentType exten
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType, RequireFields<QueryAlgorithmArgs, 'id'>>;
-  algorithms?: Resolver<ResolversTypes['AlgorithmConnection'], ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
+  algorithms?: Resolver<Maybe<ResolversTypes['AlgorithmConnection']>, ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
   evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType, RequireFields<QueryEvalTaskArgs, 'id'>>;
-  evalTasks?: Resolver<ResolversTypes['EvalTaskConnection'], ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
+  evalTasks?: Resolver<Maybe<ResolversTypes['EvalTaskConnection']>, ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
-  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
+  models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType, RequireFields<QueryTensorboardArgs, 'id'>>;
-  tensorboards?: Resolver<ResolversTypes['TensorboardConnection'], ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
+  tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
 };
 
 export type RemoveModelLabelsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveModelLabelsPayload'] = ResolversParentTypes['RemoveModelLabelsPayload']> = {

@@ -219,21 +219,21 @@ export type CreateModelVersionMutationVariables = Exact<{
 }>;
 
 
-export type CreateModelVersionMutation = { createModelVersion: { modelVersion: { id: string, name: string, formatType: ModelFormatType | null, model: { id: string } | null } | null } };
+export type CreateModelVersionMutation = { createModelVersion: { modelVersion: { id: string, name: string, formatType: ModelFormatType | null, model: { id: string } | null } | null } | null };
 
 export type AddModelLabelsMutationVariables = Exact<{
   input: AddModelLabelsInput;
 }>;
 
 
-export type AddModelLabelsMutation = { addModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } };
+export type AddModelLabelsMutation = { addModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } | null };
 
 export type RemoveModelLabelsMutationVariables = Exact<{
   input: RemoveModelLabelsInput;
 }>;
 
 
-export type RemoveModelLabelsMutation = { removeModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } };
+export type RemoveModelLabelsMutation = { removeModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } | null };
 
 export type EvalTaskDashboardQueryVariables = Exact<{
   first: number;
@@ -241,7 +241,7 @@ export type EvalTaskDashboardQueryVariables = Exact<{
 }>;
 
 
-export type EvalTaskDashboardQuery = { evalTasks: { totalCount: number, nodes: Array<{ id: string, name: string | null, appName: string | null, status: EvalTaskStatus | null, samplingRatio: number | null, recordCount: number | null, modelConfig: { name: string | null, hasApiKey: boolean } | null }> } };
+export type EvalTaskDashboardQuery = { evalTasks: { totalCount: number, nodes: Array<{ id: string, name: string | null, appName: string | null, status: EvalTaskStatus | null, samplingRatio: number | null, recordCount: number | null, modelConfig: { name: string | null, hasApiKey: boolean } | null }> } | null };
 
 export type ModelDetailQueryVariables = Exact<{
   id: string | number;
@@ -257,7 +257,7 @@ export type ModelListPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelListPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, domain: string | null, labels: Array<{ key: string, value: string | null }> } }> } };
+export type ModelListPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, domain: string | null, labels: Array<{ key: string, value: string | null }> } }> } | null };
 
 export type TensorboardShareLinkQueryVariables = Exact<{
   id: string | number;
