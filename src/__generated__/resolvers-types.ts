@@ -42,6 +42,14 @@ export type Scalars = {
    * configuration objects (metrics, inference and training specs, extra info).
    */
   JSON: { input: unknown; output: unknown; }
+  /**
+   * A whole number PAI stores as a 64-bit integer (`long`), such as a parameter count or a sort
+   * key. Serialised as a plain JSON number, never a string. Values must be safe integers
+   * (-9007199254740991 to 9007199254740991, which every JSON client reads exactly); as an argument,
+   * anything else (a fraction, a string, a larger number) is refused with `BAD_USER_INPUT` naming
+   * the field.
+   */
+  Long: { input: number; output: number | bigint; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -454,12 +462,12 @@ export type CreateModelInput = {
   modelType?: InputMaybe<Scalars['String']['input']>;
   /** The model name: 1 to 127 characters. */
   name: Scalars['String']['input'];
-  /** Custom sort key. */
-  orderNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Custom sort key (a whole number up to 9007199254740991). */
+  orderNumber?: InputMaybe<Scalars['Long']['input']>;
   /** Where the model comes from, e.g. `ModelScope`. */
   origin?: InputMaybe<Scalars['String']['input']>;
-  /** Number of parameters, in millions (at least 0). */
-  parameterSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Number of parameters, in millions (0 to 9007199254740991). */
+  parameterSize?: InputMaybe<Scalars['Long']['input']>;
   /** Tags to attach (PAI `Tag`). */
   tags?: InputMaybe<Array<LabelInput>>;
   /** The task, e.g. `text-classification`. */
@@ -527,7 +535,7 @@ export type CreateTensorboardInput = {
   /** Who in the workspace can see it. */
   accessibility?: InputMaybe<Accessibility>;
   /** vCPUs of a pay-as-you-go instance (1 or more). */
-  cpu?: InputMaybe<Scalars['Int']['input']>;
+  cpu?: InputMaybe<Scalars['Long']['input']>;
   /** The data source (dataset) id. */
   dataSourceId?: InputMaybe<Scalars['String']['input']>;
   /** The storage type of the data source: `OSS` or `NAS`. */
@@ -539,9 +547,9 @@ export type CreateTensorboardInput = {
   /** The DLC job whose summaries to show, e.g. `dlc-20210126170216-mtl37ge7gkvdz`. */
   jobId?: InputMaybe<Scalars['String']['input']>;
   /** How long it may run before PAI stops it, in minutes (1 or more). */
-  maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
+  maxRunningTimeMinutes?: InputMaybe<Scalars['Long']['input']>;
   /** Memory of a pay-as-you-go instance, in GB (1 or more). */
-  memory?: InputMaybe<Scalars['Int']['input']>;
+  memory?: InputMaybe<Scalars['Long']['input']>;
   /** Extra options as a JSON string, e.g. the mount path. */
   options?: InputMaybe<Scalars['String']['input']>;
   /** Scheduling priority, `1` to `9`. */
@@ -994,14 +1002,14 @@ export type Model = {
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
   /** The model name, 1 to 127 characters. */
   name: Scalars['String']['output'];
-  /** Custom sort key (PAI `OrderNumber`). */
-  orderNumber: Maybe<Scalars['Int']['output']>;
+  /** Custom sort key (PAI `OrderNumber`, int64; a JSON number). */
+  orderNumber: Maybe<Scalars['Long']['output']>;
   /** Where the model comes from, e.g. `ModelScope` or `HuggingFace`. */
   origin: Maybe<Scalars['String']['output']>;
   /** The Alibaba Cloud account that owns the model. */
   ownerId: Maybe<Scalars['String']['output']>;
-  /** Number of parameters, in millions. */
-  parameterSize: Maybe<Scalars['Int']['output']>;
+  /** Number of parameters, in millions (PAI int64; a JSON number). */
+  parameterSize: Maybe<Scalars['Long']['output']>;
   /** The provider of a public model, e.g. `pai`; `null` for your own models. */
   provider: Maybe<Scalars['String']['output']>;
   /** The model's tags (PAI `Tags`), PAI's newer name for labels set when the model is created. */
@@ -1841,8 +1849,8 @@ export type Tensorboard = {
   __typename?: 'Tensorboard';
   /** Who in the workspace can see the instance. */
   accessibility: Maybe<Accessibility>;
-  /** vCPUs of a pay-as-you-go instance. */
-  cpu: Maybe<Scalars['Int']['output']>;
+  /** vCPUs of a pay-as-you-go instance (PAI int64). */
+  cpu: Maybe<Scalars['Long']['output']>;
   /** When the instance was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
   /** The data source id. */
@@ -1853,18 +1861,18 @@ export type Tensorboard = {
   dataSources: Array<TensorboardDataSource>;
   /** The name shown in the console. */
   displayName: Maybe<Scalars['String']['output']>;
-  /** How long the instance has run, in seconds. */
-  duration: Maybe<Scalars['Int']['output']>;
+  /** How long the instance has run, in whole seconds (PAI sends it as text); `null` when PAI sent nothing readable. */
+  duration: Maybe<Scalars['Long']['output']>;
   /** When the instance stopped. */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
   /** The TensorBoard id (PAI `TensorboardId`). Stable and unique. */
   id: Scalars['ID']['output'];
   /** The DLC job whose summaries are shown. */
   jobId: Maybe<Scalars['String']['output']>;
-  /** How long the instance may run before PAI stops it, in minutes. */
-  maxRunningTimeMinutes: Maybe<Scalars['Int']['output']>;
-  /** Memory of a pay-as-you-go instance, in GB. */
-  memory: Maybe<Scalars['Int']['output']>;
+  /** How long the instance may run before PAI stops it, in minutes (PAI int64). */
+  maxRunningTimeMinutes: Maybe<Scalars['Long']['output']>;
+  /** Memory of a pay-as-you-go instance, in GB (PAI int64). */
+  memory: Maybe<Scalars['Long']['output']>;
   /** When the instance was last changed (PAI `GmtModifyTime`). */
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
   /** Extra options as PAI stores them (a JSON string). */
@@ -2135,12 +2143,12 @@ export type UpdateModelInput = {
   modelType?: InputMaybe<Scalars['String']['input']>;
   /** New name: 1 to 127 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** New sort key. */
-  orderNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** New sort key (a whole number up to 9007199254740991). */
+  orderNumber?: InputMaybe<Scalars['Long']['input']>;
   /** New source, e.g. `HuggingFace`. */
   origin?: InputMaybe<Scalars['String']['input']>;
-  /** New parameter count, in millions. */
-  parameterSize?: InputMaybe<Scalars['Int']['input']>;
+  /** New parameter count, in millions (0 to 9007199254740991). */
+  parameterSize?: InputMaybe<Scalars['Long']['input']>;
   /** New task. */
   task?: InputMaybe<Scalars['String']['input']>;
 };
@@ -2198,7 +2206,7 @@ export type UpdateTensorboardInput = {
   /** The TensorBoard id. */
   id: Scalars['ID']['input'];
   /** New running time limit, in minutes (1 or more). */
-  maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
+  maxRunningTimeMinutes?: InputMaybe<Scalars['Long']['input']>;
   /** New priority, `1` to `9`. */
   priority?: InputMaybe<Scalars['String']['input']>;
   /** The workspace the instance belongs to. */
@@ -2404,6 +2412,7 @@ export type ResolversTypes = {
   LabelInput: LabelInput;
   Location: ResolverTypeWrapper<Location>;
   LocationInput: LocationInput;
+  Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   MetricDefinition: ResolverTypeWrapper<MetricDefinition>;
   MetricDefinitionInput: MetricDefinitionInput;
   Model: ResolverTypeWrapper<ModelDTO>;
@@ -2541,6 +2550,7 @@ export type ResolversParentTypes = {
   LabelInput: LabelInput;
   Location: Location;
   LocationInput: LocationInput;
+  Long: Scalars['Long']['output'];
   MetricDefinition: MetricDefinition;
   MetricDefinitionInput: MetricDefinitionInput;
   Model: ModelDTO;
@@ -2853,6 +2863,10 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   locationValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
+export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
+  name: 'Long';
+}
+
 export type MetricDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricDefinition'] = ResolversParentTypes['MetricDefinition']> = {
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2874,10 +2888,10 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   modelType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  orderNumber?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  orderNumber?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  parameterSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  parameterSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3033,18 +3047,18 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
 export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard'], FederationReferenceType extends FederationReferenceTypes['Tensorboard'] = FederationReferenceTypes['Tensorboard']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tensorboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
-  cpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dataSourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataSourceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataSources?: Resolver<Array<ResolversTypes['TensorboardDataSource']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  duration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  duration?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   jobId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  maxRunningTimeMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  memory?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxRunningTimeMinutes?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   options?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3166,6 +3180,7 @@ export type Resolvers<ContextType = Context> = {
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
+  Long?: GraphQLScalarType;
   MetricDefinition?: MetricDefinitionResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   ModelApprovalStatus?: ModelApprovalStatusResolvers;

@@ -2,10 +2,10 @@ import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Accessibility, knownOrNull } from '../core/enums.js';
 import { TensorboardOrderField, TensorboardStatus } from './tensorboards.enums.js';
 
-/** `Duration` is seconds as a string; anything unreadable is null. */
+/** `Duration` is seconds as a string; anything unreadable (or beyond what `Long` holds exactly) is null. */
 const seconds = (d: string | number | null | undefined) => {
-  const n = typeof d === 'number' ? d : d ? Number(d) : NaN;
-  return Number.isFinite(n) ? Math.trunc(n) : null;
+  const n = Math.trunc(typeof d === 'number' ? d : d ? Number(d) : NaN);
+  return Number.isSafeInteger(n) ? n : null;
 };
 
 export const tensorboardResolvers: Resolvers = {
