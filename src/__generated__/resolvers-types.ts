@@ -40,6 +40,12 @@ export type Scalars = {
   /**
    * Any JSON value: object, array, string, number, boolean or null. Used for PAI's free-form
    * configuration objects (metrics, inference and training specs, extra info).
+   *
+   * As an argument, a JSON value may be nested at most 32 levels deep (each object or array is one
+   * level) and be at most 65536 bytes (64 KiB) long when serialised as UTF-8 JSON; a larger or
+   * deeper value is refused before anything is sent to PAI (`BAD_USER_INPUT` for a variable,
+   * `GRAPHQL_VALIDATION_FAILED` for a literal in the document, both naming the limit). A JSON
+   * literal may not contain variables: pass the whole value as one `JSON` variable instead.
    */
   JSON: { input: unknown; output: unknown; }
   /**
