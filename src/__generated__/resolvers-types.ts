@@ -19,7 +19,7 @@ import type { Connection, Edge } from '../core/pagination.js';
 import type { ModelRef, ModelVersionRef } from '../models/models.service.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from '../algorithms/algorithms.dto.js';
 import type { AlgorithmRef, AlgorithmVersionRef } from '../algorithms/algorithms.service.js';
-import type { EvalTaskDTO } from '../eval-tasks/eval-tasks.dto.js';
+import type { EvalTaskDTO, EvalTaskFilterDTO } from '../eval-tasks/eval-tasks.dto.js';
 import type { EvalTaskRef } from '../eval-tasks/eval-tasks.service.js';
 import type { TensorboardDTO } from '../tensorboards/tensorboards.dto.js';
 import type { TensorboardRef } from '../tensorboards/tensorboards.service.js';
@@ -736,8 +736,10 @@ export type EvalTask = {
   samplingRatio: Maybe<Scalars['Int']['output']>;
   /** Start of the trace data window the task evaluates. */
   startTime: Maybe<Scalars['DateTime']['output']>;
-  /** Where the task is in its life. */
+  /** Where the task is in its life; `null` when PAI sent nothing or a status this schema does not know yet (see `statusRaw`). */
   status: Maybe<EvalTaskStatus>;
+  /** PAI's `Status` exactly as sent (e.g. `RUNNING`), or `null` when PAI sent none. Read it when `status` is `null` to see a status newer than this schema. */
+  statusRaw: Maybe<Scalars['String']['output']>;
   /** The user who created the task. */
   userId: Maybe<Scalars['String']['output']>;
 };
@@ -798,13 +800,21 @@ export { EvalTaskSamplingMethod };
 
 export { EvalTaskStatus };
 
-/** A condition trace data must meet to be sampled. */
+/**
+ * A condition trace data must meet to be sampled. A filter whose key or operator this schema
+ * does not know yet is still listed: its `key` or `operator` is `null` and `keyRaw` and
+ * `operatorRaw` hold what PAI sent.
+ */
 export type EvalTaskTraceFilter = {
   __typename?: 'EvalTaskTraceFilter';
-  /** The trace property tested. */
-  key: EvalTaskFilterKey;
-  /** How it is compared. */
-  operator: EvalTaskFilterOperator;
+  /** The trace property tested; `null` when PAI sent a key this schema does not know yet (see `keyRaw`). */
+  key: Maybe<EvalTaskFilterKey>;
+  /** PAI's filter `Key` exactly as sent (e.g. `SpanName`). */
+  keyRaw: Scalars['String']['output'];
+  /** How it is compared; `null` when PAI sent an operator this schema does not know yet (see `operatorRaw`). */
+  operator: Maybe<EvalTaskFilterOperator>;
+  /** PAI's filter `Operator` exactly as sent (e.g. `=` or `Contains`). */
+  operatorRaw: Scalars['String']['output'];
   /** The value compared with. */
   value: Maybe<Scalars['String']['output']>;
 };
@@ -982,8 +992,10 @@ export type MetricDefinitionInput = {
  */
 export type Model = {
   __typename?: 'Model';
-  /** Who can see the model in its workspace. */
+  /** Who can see the model in its workspace; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
+  /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
+  accessibilityRaw: Maybe<Scalars['String']['output']>;
   /** When the model was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
   /** What the model does. */
@@ -1141,8 +1153,10 @@ export { ModelSourceType };
  */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
-  /** Whether the version is approved for use. */
+  /** Whether the version is approved for use; `null` when PAI sent nothing or a value this schema does not know yet (see `approvalStatusRaw`). */
   approvalStatus: Maybe<ModelApprovalStatus>;
+  /** PAI's `ApprovalStatus` exactly as sent (e.g. `Approved`), or `null` when PAI sent none. Read it when `approvalStatus` is `null` to see a value newer than this schema. */
+  approvalStatusRaw: Maybe<Scalars['String']['output']>;
   /** Compression configuration. */
   compressionSpec: Maybe<Scalars['JSON']['output']>;
   /** When the version was created. */
@@ -1155,10 +1169,14 @@ export type ModelVersion = {
   evaluationSpec: Maybe<Scalars['JSON']['output']>;
   /** Free-form extra information. */
   extraInfo: Maybe<Scalars['JSON']['output']>;
-  /** The format of the model files. */
+  /** The format of the model files; `null` when PAI sent nothing or a value this schema does not know yet (see `formatTypeRaw`). */
   formatType: Maybe<ModelFormatType>;
-  /** The framework the model was built with. */
+  /** PAI's `FormatType` exactly as sent (e.g. `TorchScript`), or `null` when PAI sent none. Read it when `formatType` is `null` to see a value newer than this schema. */
+  formatTypeRaw: Maybe<Scalars['String']['output']>;
+  /** The framework the model was built with; `null` when PAI sent nothing or a value this schema does not know yet (see `frameworkTypeRaw`). */
   frameworkType: Maybe<ModelFrameworkType>;
+  /** PAI's `FrameworkType` exactly as sent (e.g. `Pytorch` or `PyTorch`), or `null` when PAI sent none. Read it when `frameworkType` is `null` to see a value newer than this schema. */
+  frameworkTypeRaw: Maybe<Scalars['String']['output']>;
   /** Stable, unique id: the model id and the version name joined by `/`, e.g. `model-rbvg5wzljzjhc9ks92/1.0.0`. */
   id: Scalars['ID']['output'];
   /** Serving configuration for PAI-EAS, e.g. `{"processor": "tensorflow_gpu_1.12"}`. */
@@ -1179,8 +1197,10 @@ export type ModelVersion = {
   ownerId: Maybe<Scalars['String']['output']>;
   /** Where the version was produced. For `PAIFLOW` and `TRAINING_SERVICE`: `region=<r>,workspaceId=<w>,kind=<PipelineRun|ServiceJob>,id=<id>`. */
   sourceId: Maybe<Scalars['String']['output']>;
-  /** How the version was produced. */
+  /** How the version was produced; `null` when PAI sent nothing or a value this schema does not know yet (see `sourceTypeRaw`). */
   sourceType: Maybe<ModelSourceType>;
+  /** PAI's `SourceType` exactly as sent (e.g. `PAIFlow`), or `null` when PAI sent none. Read it when `sourceType` is `null` to see a value newer than this schema. */
+  sourceTypeRaw: Maybe<Scalars['String']['output']>;
   /** Training configuration for fine-tuning and incremental training. */
   trainingSpec: Maybe<Scalars['JSON']['output']>;
   /** Where the model files are: `oss://<bucket>.<endpoint>/<path>` or an HTTP(S) URL. */
@@ -1853,8 +1873,10 @@ export type StopTensorboardPayload = {
 /** A TensorBoard instance that visualises the summaries of a training job or data source (PAI DLC). */
 export type Tensorboard = {
   __typename?: 'Tensorboard';
-  /** Who in the workspace can see the instance. */
+  /** Who in the workspace can see the instance; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
+  /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
+  accessibilityRaw: Maybe<Scalars['String']['output']>;
   /** vCPUs of a pay-as-you-go instance (PAI int64). */
   cpu: Maybe<Scalars['Long']['output']>;
   /** When the instance was created. */
@@ -1900,8 +1922,10 @@ export type Tensorboard = {
   sharedUrl: Maybe<Scalars['String']['output']>;
   /** The pay-as-you-go instance spec. */
   spec: Maybe<TensorboardSpec>;
-  /** Where the instance is in its life. */
+  /** Where the instance is in its life; `null` when PAI sent nothing or a status this schema does not know yet (see `statusRaw`). */
   status: Maybe<TensorboardStatus>;
+  /** PAI's `Status` exactly as sent (lists say `Running`, `GetTensorboard` says `running`), or `null` when PAI sent none. Read it when `status` is `null` to see a status newer than this schema. */
+  statusRaw: Maybe<Scalars['String']['output']>;
   /** The summary directory. */
   summaryPath: Maybe<Scalars['String']['output']>;
   /** The summary directory relative to the data source. */
@@ -2405,7 +2429,7 @@ export type ResolversTypes = {
   EvalTaskOrderField: EvalTaskOrderField;
   EvalTaskSamplingMethod: EvalTaskSamplingMethod;
   EvalTaskStatus: EvalTaskStatus;
-  EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskTraceFilter>;
+  EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskFilterDTO>;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: ResolverTypeWrapper<EvaluationConfig>;
   EvaluationConfigInput: EvaluationConfigInput;
@@ -2543,7 +2567,7 @@ export type ResolversParentTypes = {
   EvalTaskEdge: Edge<EvalTaskDTO>;
   EvalTaskFilter: EvalTaskFilter;
   EvalTaskOrder: EvalTaskOrder;
-  EvalTaskTraceFilter: EvalTaskTraceFilter;
+  EvalTaskTraceFilter: EvalTaskFilterDTO;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: EvaluationConfig;
   EvaluationConfigInput: EvaluationConfigInput;
@@ -2797,6 +2821,7 @@ export type EvalTaskResolvers<ContextType = Context, ParentType extends Resolver
   samplingRatio?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['EvalTaskStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -2823,8 +2848,10 @@ export type EvalTaskSamplingMethodResolvers = EnumResolverSignature<{ RATIO?: an
 export type EvalTaskStatusResolvers = EnumResolverSignature<{ CREATED?: any, FINISHED?: any, RUNNING?: any, USER_CANCELED?: any }, ResolversTypes['EvalTaskStatus']>;
 
 export type EvalTaskTraceFilterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskTraceFilter'] = ResolversParentTypes['EvalTaskTraceFilter']> = {
-  key?: Resolver<ResolversTypes['EvalTaskFilterKey'], ParentType, ContextType>;
-  operator?: Resolver<ResolversTypes['EvalTaskFilterOperator'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['EvalTaskFilterKey']>, ParentType, ContextType>;
+  keyRaw?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<Maybe<ResolversTypes['EvalTaskFilterOperator']>, ParentType, ContextType>;
+  operatorRaw?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -2882,6 +2909,7 @@ export type MetricDefinitionResolvers<ContextType = Context, ParentType extends 
 export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model'], FederationReferenceType extends FederationReferenceTypes['Model'] = FederationReferenceTypes['Model']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Model']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
+  accessibilityRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   doc?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2932,6 +2960,7 @@ export type ModelSourceTypeResolvers = EnumResolverSignature<{ CUSTOM?: any, PAI
 export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
   approvalStatus?: Resolver<Maybe<ResolversTypes['ModelApprovalStatus']>, ParentType, ContextType>;
+  approvalStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   compressionSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2939,7 +2968,9 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   evaluationSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   extraInfo?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   formatType?: Resolver<Maybe<ResolversTypes['ModelFormatType']>, ParentType, ContextType>;
+  formatTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   frameworkType?: Resolver<Maybe<ResolversTypes['ModelFrameworkType']>, ParentType, ContextType>;
+  frameworkTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferenceSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
@@ -2951,6 +2982,7 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceType?: Resolver<Maybe<ResolversTypes['ModelSourceType']>, ParentType, ContextType>;
+  sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trainingSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3053,6 +3085,7 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
 export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard'], FederationReferenceType extends FederationReferenceTypes['Tensorboard'] = FederationReferenceTypes['Tensorboard']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tensorboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
+  accessibilityRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cpu?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dataSourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3075,6 +3108,7 @@ export type TensorboardResolvers<ContextType = Context, ParentType extends Resol
   sharedUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<TensorboardSharedUrlArgs, 'expireTimeSeconds'>>;
   spec?: Resolver<Maybe<ResolversTypes['TensorboardSpec']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['TensorboardStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summaryPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summaryRelativePath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
