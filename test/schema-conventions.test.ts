@@ -28,7 +28,7 @@ const FULL_INTROSPECTION = getIntrospectionQuery({
 
 let h: Harness;
 beforeAll(async () => {
-  // The standard introspection query is 13 levels deep; the default document depth limit (12)
+  // The depth rule counts the standard introspection query as 15 levels deep; the default limit (12)
   // would refuse it before it reached the schema, which is not what these tests are about.
   h = await startHarness({ limits: { maxDepth: 20 } });
 });
