@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './core/auth.js';
+import type { EnumReader } from './core/enums.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
@@ -14,6 +15,8 @@ export interface Context {
   /** Whether the request came from the supergraph router (ROUTER_SECRET), or no secret is set. */
   readonly fromRouter: boolean;
   readonly upstream: UpstreamSession;
+  /** Reads PAI's spellings of enum values; one per server, so each unknown value is logged once. */
+  readonly enums: EnumReader;
   readonly models: ModelsService;
   readonly algorithms: AlgorithmsService;
   readonly evalTasks: EvalTasksService;
@@ -22,6 +25,7 @@ export interface Context {
 
 export interface ContextOptions {
   readonly client: UpstreamClient;
+  readonly enums: EnumReader;
   readonly concurrency: number;
   readonly requestId?: string | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -49,6 +53,7 @@ export function createContext(opts: ContextOptions): Context {
     caller: opts.caller,
     fromRouter: opts.fromRouter ?? true,
     upstream,
+    enums: opts.enums,
     get models() {
       return (domains.models ??= createModelsDomain(upstream));
     },

@@ -2,12 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { mergeResolvers } from '@graphql-tools/merge';
-import { isEnumType, isObjectType, parse, type GraphQLSchema } from 'graphql';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  parse,
+  valueFromAST,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLSchema,
+} from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
 import { evalTaskResolvers } from './eval-tasks/index.js';
 import { Accessibility } from './core/enums.js';
+import { JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
 import { tensorboardResolvers } from './tensorboards/index.js';
 
@@ -22,7 +33,7 @@ export function loadTypeDefs(): string[] {
 }
 
 /** Scalars and enums shared by every domain (schema/base.graphql). */
-const baseResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONResolver, Accessibility };
+const baseResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
 const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]);
 
@@ -35,7 +46,33 @@ export function createSchema(): GraphQLSchema {
   const all = resolvers();
   const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: all as GraphQLResolverMap<unknown> });
   assertResolversMatchSchema(schema, all);
+  applyDefaultsAsInternalValues(schema);
   return schema;
+}
+
+/**
+ * Default values are read from the SDL before the enum resolvers give enum values their
+ * internal (PAI) values, so `field: ModelOrderField! = CREATED_AT` kept the GraphQL name as
+ * its default: resolvers then received `CREATED_AT` instead of `GmtCreateTime`, and
+ * introspection failed to print the default. Reading every default again from its AST, now
+ * that the enums are final, fixes every argument and input field at once.
+ */
+function applyDefaultsAsInternalValues(schema: GraphQLSchema): void {
+  const reread = (input: GraphQLArgument | GraphQLInputField, coordinate: string) => {
+    const node = input.astNode?.defaultValue;
+    if (!node) return;
+    const value = valueFromAST(node, input.type);
+    if (value === undefined) throw new Error(`The default value of ${coordinate} does not fit its type`);
+    input.defaultValue = value;
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) reread(field, `${type.name}.${field.name}`);
+    } else if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) for (const arg of field.args) reread(arg, `${type.name}.${field.name}(${arg.name})`);
+    }
+  }
+  for (const directive of schema.getDirectives()) for (const arg of directive.args) reread(arg, `@${directive.name}(${arg.name})`);
 }
 
 function assertResolversMatchSchema(schema: GraphQLSchema, map: Resolvers): void {

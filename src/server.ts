@@ -16,6 +16,7 @@ import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js'
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
+import { createEnumReader } from './core/enums.js';
 import { algorithmArgumentChecks, algorithmCosts } from './algorithms/index.js';
 import { EVAL_TASK_SECRET_FIELDS, evalTaskCosts } from './eval-tasks/index.js';
 import { modelArgumentChecks, modelCosts } from './models/index.js';
@@ -138,6 +139,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     }
   };
 
+  const enums = createEnumReader({ logger });
   const handler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
       // Work of an operation stops when its response is sent or its client goes away: calls
@@ -147,6 +149,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       reply.raw.once('close', () => abort.abort());
       return createContext({
         client: deps.upstream,
+        enums,
         concurrency: config.upstream.concurrency,
         requestId: request.id,
         signal: abort.signal,

@@ -45,20 +45,20 @@ beforeEach(() => h.resetCalls());
 describe('Apollo Client against pai-graph', () => {
   it('merges model pages fetched with fetchMore into one cached list, one upstream call per page', async () => {
     const first = await client.query({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
-    expect(first.data!.models.edges).toHaveLength(5);
-    const page1Ids = first.data!.models.edges.map((e) => e.node.id);
+    expect(first.data!.models!.edges).toHaveLength(5);
+    const page1Ids = first.data!.models!.edges.map((e) => e.node.id);
 
     const observable = client.watchQuery({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
-    await observable.fetchMore({ variables: { after: first.data!.models.pageInfo.endCursor } });
+    await observable.fetchMore({ variables: { after: first.data!.models!.pageInfo.endCursor } });
     const merged = client.readQuery({ query: ModelListPageDocument, variables: { first: 5, filter: { domain: 'nlp' } } });
-    expect(merged!.models.edges).toHaveLength(10);
-    expect(merged!.models.edges.slice(0, 5).map((e) => e.node.id)).toEqual(page1Ids);
-    expect(new Set(merged!.models.edges.map((e) => e.node.id)).size).toBe(10);
+    expect(merged!.models!.edges).toHaveLength(10);
+    expect(merged!.models!.edges.slice(0, 5).map((e) => e.node.id)).toEqual(page1Ids);
+    expect(new Set(merged!.models!.edges.map((e) => e.node.id)).size).toBe(10);
     expect(h.actions()).toEqual(['ListModels', 'ListModels']);
   });
 
   it('shows labels added by a mutation on the cached model without a refetch', async () => {
-    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models.edges[0]!.node.id;
+    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models!.edges[0]!.node.id;
     const detail = await client.query({ query: ModelDetailDocument, variables: { id } });
     expect(detail.data!.model!.labels.some((l) => l.key === 'reviewed')).toBe(false);
 
@@ -77,12 +77,12 @@ describe('Apollo Client against pai-graph', () => {
   });
 
   it('normalises a created version by its id, reachable from its model', async () => {
-    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models.edges[0]!.node.id;
+    const id = (await client.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models!.edges[0]!.node.id;
     const created = await client.mutate({
       mutation: CreateModelVersionDocument,
       variables: { input: { modelId: id, uri: 'oss://pai-demo-models.oss-cn-hangzhou.aliyuncs.com/client-test/', formatType: 'SAVED_MODEL', frameworkType: 'TENSORFLOW' } },
     });
-    const version = created.data!.createModelVersion.modelVersion!;
+    const version = created.data!.createModelVersion!.modelVersion!;
     expect(version.model?.id).toBe(id);
     expect(client.cache.identify(version)).toBe(`ModelVersion:${version.id}`);
     expect(version.id).toBe(`${id}/${version.name}`);
@@ -90,8 +90,8 @@ describe('Apollo Client against pai-graph', () => {
 
   it('runs the evaluation dashboard and the TensorBoard share link', async () => {
     const dashboard = await client.query({ query: EvalTaskDashboardDocument, variables: { first: 10 } });
-    expect(dashboard.data!.evalTasks.nodes.length).toBeGreaterThan(0);
-    expect(dashboard.data!.evalTasks.nodes.every((t) => !t.modelConfig || typeof t.modelConfig.hasApiKey === 'boolean')).toBe(true);
+    expect(dashboard.data!.evalTasks!.nodes.length).toBeGreaterThan(0);
+    expect(dashboard.data!.evalTasks!.nodes.every((t) => !t.modelConfig || typeof t.modelConfig.hasApiKey === 'boolean')).toBe(true);
     const boards = await h.gql(`{ tensorboards(first: 1, filter: { status: RUNNING }) { nodes { id } } }`);
     const link = await client.query({ query: TensorboardShareLinkDocument, variables: { id: boards.body.data!.tensorboards.nodes[0].id, seconds: 3600 } });
     expect(link.data!.tensorboard!.sharedUrl).toMatch(/^https:\/\/.+\/share\/tensorboard-/);

@@ -19,7 +19,7 @@ import type { Connection, Edge } from '../core/pagination.js';
 import type { ModelRef, ModelVersionRef } from '../models/models.service.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from '../algorithms/algorithms.dto.js';
 import type { AlgorithmRef, AlgorithmVersionRef } from '../algorithms/algorithms.service.js';
-import type { EvalTaskDTO } from '../eval-tasks/eval-tasks.dto.js';
+import type { EvalTaskDTO, EvalTaskFilterDTO } from '../eval-tasks/eval-tasks.dto.js';
 import type { EvalTaskRef } from '../eval-tasks/eval-tasks.service.js';
 import type { TensorboardDTO } from '../tensorboards/tensorboards.dto.js';
 import type { TensorboardRef } from '../tensorboards/tensorboards.service.js';
@@ -40,8 +40,22 @@ export type Scalars = {
   /**
    * Any JSON value: object, array, string, number, boolean or null. Used for PAI's free-form
    * configuration objects (metrics, inference and training specs, extra info).
+   *
+   * As an argument, a JSON value may be nested at most 32 levels deep (each object or array is one
+   * level) and be at most 65536 bytes (64 KiB) long when serialised as UTF-8 JSON; a larger or
+   * deeper value is refused before anything is sent to PAI (`BAD_USER_INPUT` for a variable,
+   * `GRAPHQL_VALIDATION_FAILED` for a literal in the document, both naming the limit). A JSON
+   * literal may not contain variables: pass the whole value as one `JSON` variable instead.
    */
   JSON: { input: unknown; output: unknown; }
+  /**
+   * A whole number PAI stores as a 64-bit integer (`long`), such as a parameter count or a sort
+   * key. Serialised as a plain JSON number, never a string. Values must be safe integers
+   * (-9007199254740991 to 9007199254740991, which every JSON client reads exactly); as an argument,
+   * anything else (a fraction, a string, a larger number) is refused with `BAD_USER_INPUT` naming
+   * the field.
+   */
+  Long: { input: number; output: number | bigint; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -454,12 +468,12 @@ export type CreateModelInput = {
   modelType?: InputMaybe<Scalars['String']['input']>;
   /** The model name: 1 to 127 characters. */
   name: Scalars['String']['input'];
-  /** Custom sort key. */
-  orderNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Custom sort key (a whole number up to 9007199254740991). */
+  orderNumber?: InputMaybe<Scalars['Long']['input']>;
   /** Where the model comes from, e.g. `ModelScope`. */
   origin?: InputMaybe<Scalars['String']['input']>;
-  /** Number of parameters, in millions (at least 0). */
-  parameterSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Number of parameters, in millions (0 to 9007199254740991). */
+  parameterSize?: InputMaybe<Scalars['Long']['input']>;
   /** Tags to attach (PAI `Tag`). */
   tags?: InputMaybe<Array<LabelInput>>;
   /** The task, e.g. `text-classification`. */
@@ -527,7 +541,7 @@ export type CreateTensorboardInput = {
   /** Who in the workspace can see it. */
   accessibility?: InputMaybe<Accessibility>;
   /** vCPUs of a pay-as-you-go instance: 1 to 256. */
-  cpu?: InputMaybe<Scalars['Int']['input']>;
+  cpu?: InputMaybe<Scalars['Long']['input']>;
   /** The data source (dataset) id. */
   dataSourceId?: InputMaybe<Scalars['String']['input']>;
   /** The storage type of the data source: `OSS` or `NAS`. */
@@ -539,9 +553,9 @@ export type CreateTensorboardInput = {
   /** The DLC job whose summaries to show, e.g. `dlc-20210126170216-mtl37ge7gkvdz`. */
   jobId?: InputMaybe<Scalars['String']['input']>;
   /** How long it may run before PAI stops it, in minutes: 1 to 43200 (30 days). */
-  maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
+  maxRunningTimeMinutes?: InputMaybe<Scalars['Long']['input']>;
   /** Memory of a pay-as-you-go instance, in GB: 1 to 4096. */
-  memory?: InputMaybe<Scalars['Int']['input']>;
+  memory?: InputMaybe<Scalars['Long']['input']>;
   /** Extra options as a JSON string, e.g. the mount path. */
   options?: InputMaybe<Scalars['String']['input']>;
   /** Scheduling priority, `1` to `9`. */
@@ -722,8 +736,10 @@ export type EvalTask = {
   samplingRatio: Maybe<Scalars['Int']['output']>;
   /** Start of the trace data window the task evaluates. */
   startTime: Maybe<Scalars['DateTime']['output']>;
-  /** Where the task is in its life. */
+  /** Where the task is in its life; `null` when PAI sent nothing or a status this schema does not know yet (see `statusRaw`). */
   status: Maybe<EvalTaskStatus>;
+  /** PAI's `Status` exactly as sent (e.g. `RUNNING`), or `null` when PAI sent none. Read it when `status` is `null` to see a status newer than this schema. */
+  statusRaw: Maybe<Scalars['String']['output']>;
   /** The user who created the task. */
   userId: Maybe<Scalars['String']['output']>;
 };
@@ -784,13 +800,21 @@ export { EvalTaskSamplingMethod };
 
 export { EvalTaskStatus };
 
-/** A condition trace data must meet to be sampled. */
+/**
+ * A condition trace data must meet to be sampled. A filter whose key or operator this schema
+ * does not know yet is still listed: its `key` or `operator` is `null` and `keyRaw` and
+ * `operatorRaw` hold what PAI sent.
+ */
 export type EvalTaskTraceFilter = {
   __typename?: 'EvalTaskTraceFilter';
-  /** The trace property tested. */
-  key: EvalTaskFilterKey;
-  /** How it is compared. */
-  operator: EvalTaskFilterOperator;
+  /** The trace property tested; `null` when PAI sent a key this schema does not know yet (see `keyRaw`). */
+  key: Maybe<EvalTaskFilterKey>;
+  /** PAI's filter `Key` exactly as sent (e.g. `SpanName`). */
+  keyRaw: Scalars['String']['output'];
+  /** How it is compared; `null` when PAI sent an operator this schema does not know yet (see `operatorRaw`). */
+  operator: Maybe<EvalTaskFilterOperator>;
+  /** PAI's filter `Operator` exactly as sent (e.g. `=` or `Contains`). */
+  operatorRaw: Scalars['String']['output'];
   /** The value compared with. */
   value: Maybe<Scalars['String']['output']>;
 };
@@ -968,8 +992,10 @@ export type MetricDefinitionInput = {
  */
 export type Model = {
   __typename?: 'Model';
-  /** Who can see the model in its workspace. */
+  /** Who can see the model in its workspace; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
+  /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
+  accessibilityRaw: Maybe<Scalars['String']['output']>;
   /** When the model was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
   /** What the model does. */
@@ -994,14 +1020,14 @@ export type Model = {
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
   /** The model name, 1 to 127 characters. */
   name: Scalars['String']['output'];
-  /** Custom sort key (PAI `OrderNumber`). */
-  orderNumber: Maybe<Scalars['Int']['output']>;
+  /** Custom sort key (PAI `OrderNumber`, int64; a JSON number). */
+  orderNumber: Maybe<Scalars['Long']['output']>;
   /** Where the model comes from, e.g. `ModelScope` or `HuggingFace`. */
   origin: Maybe<Scalars['String']['output']>;
   /** The Alibaba Cloud account that owns the model. */
   ownerId: Maybe<Scalars['String']['output']>;
-  /** Number of parameters, in millions. */
-  parameterSize: Maybe<Scalars['Int']['output']>;
+  /** Number of parameters, in millions (PAI int64; a JSON number). */
+  parameterSize: Maybe<Scalars['Long']['output']>;
   /** The provider of a public model, e.g. `pai`; `null` for your own models. */
   provider: Maybe<Scalars['String']['output']>;
   /** The model's tags (PAI `Tags`), PAI's newer name for labels set when the model is created. */
@@ -1127,8 +1153,10 @@ export { ModelSourceType };
  */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
-  /** Whether the version is approved for use. */
+  /** Whether the version is approved for use; `null` when PAI sent nothing or a value this schema does not know yet (see `approvalStatusRaw`). */
   approvalStatus: Maybe<ModelApprovalStatus>;
+  /** PAI's `ApprovalStatus` exactly as sent (e.g. `Approved`), or `null` when PAI sent none. Read it when `approvalStatus` is `null` to see a value newer than this schema. */
+  approvalStatusRaw: Maybe<Scalars['String']['output']>;
   /** Compression configuration. */
   compressionSpec: Maybe<Scalars['JSON']['output']>;
   /** When the version was created. */
@@ -1141,10 +1169,14 @@ export type ModelVersion = {
   evaluationSpec: Maybe<Scalars['JSON']['output']>;
   /** Free-form extra information. */
   extraInfo: Maybe<Scalars['JSON']['output']>;
-  /** The format of the model files. */
+  /** The format of the model files; `null` when PAI sent nothing or a value this schema does not know yet (see `formatTypeRaw`). */
   formatType: Maybe<ModelFormatType>;
-  /** The framework the model was built with. */
+  /** PAI's `FormatType` exactly as sent (e.g. `TorchScript`), or `null` when PAI sent none. Read it when `formatType` is `null` to see a value newer than this schema. */
+  formatTypeRaw: Maybe<Scalars['String']['output']>;
+  /** The framework the model was built with; `null` when PAI sent nothing or a value this schema does not know yet (see `frameworkTypeRaw`). */
   frameworkType: Maybe<ModelFrameworkType>;
+  /** PAI's `FrameworkType` exactly as sent (e.g. `Pytorch` or `PyTorch`), or `null` when PAI sent none. Read it when `frameworkType` is `null` to see a value newer than this schema. */
+  frameworkTypeRaw: Maybe<Scalars['String']['output']>;
   /** Stable, unique id: the model id and the version name joined by `/`, e.g. `model-rbvg5wzljzjhc9ks92/1.0.0`. */
   id: Scalars['ID']['output'];
   /** Serving configuration for PAI-EAS, e.g. `{"processor": "tensorflow_gpu_1.12"}`. */
@@ -1165,8 +1197,10 @@ export type ModelVersion = {
   ownerId: Maybe<Scalars['String']['output']>;
   /** Where the version was produced. For `PAIFLOW` and `TRAINING_SERVICE`: `region=<r>,workspaceId=<w>,kind=<PipelineRun|ServiceJob>,id=<id>`. */
   sourceId: Maybe<Scalars['String']['output']>;
-  /** How the version was produced. */
+  /** How the version was produced; `null` when PAI sent nothing or a value this schema does not know yet (see `sourceTypeRaw`). */
   sourceType: Maybe<ModelSourceType>;
+  /** PAI's `SourceType` exactly as sent (e.g. `PAIFlow`), or `null` when PAI sent none. Read it when `sourceType` is `null` to see a value newer than this schema. */
+  sourceTypeRaw: Maybe<Scalars['String']['output']>;
   /** Training configuration for fine-tuning and incremental training. */
   trainingSpec: Maybe<Scalars['JSON']['output']>;
   /** Where the model files are: `oss://<bucket>.<endpoint>/<path>` or an HTTP(S) URL. */
@@ -1227,66 +1261,70 @@ export { ModelVersionOrderField };
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds labels to a model, replacing the values of keys it already has (PAI `CreateModelLabels`). */
-  addModelLabels: AddModelLabelsPayload;
+  addModelLabels: Maybe<AddModelLabelsPayload>;
   /** Adds labels to a model version, replacing the values of keys it already has (PAI `CreateModelVersionLabels`). */
-  addModelVersionLabels: AddModelVersionLabelsPayload;
+  addModelVersionLabels: Maybe<AddModelVersionLabelsPayload>;
   /** Registers a training algorithm (PaiStudio `CreateAlgorithm`). Versions with specs are added with `createAlgorithmVersion`. */
-  createAlgorithm: CreateAlgorithmPayload;
+  createAlgorithm: Maybe<CreateAlgorithmPayload>;
   /** Adds a version with its full spec to an algorithm (PaiStudio `CreateAlgorithmVersion`). */
-  createAlgorithmVersion: CreateAlgorithmVersionPayload;
+  createAlgorithmVersion: Maybe<CreateAlgorithmVersionPayload>;
   /** Creates an online evaluation task (PaiLLMTrace `CreateOnlineEvalTask`). It starts in `CREATED` and moves to `RUNNING` and `FINISHED` on its own. */
-  createEvalTask: CreateEvalTaskPayload;
+  createEvalTask: Maybe<CreateEvalTaskPayload>;
   /** Registers a new model (PAI `CreateModel`). Returns the created model. */
-  createModel: CreateModelPayload;
+  createModel: Maybe<CreateModelPayload>;
   /** Adds a version to a model (PAI `CreateModelVersion`). Without a name, PAI names it `0.1.0`, then increments the minor number (`0.2.0`, ...). */
-  createModelVersion: CreateModelVersionPayload;
+  createModelVersion: Maybe<CreateModelVersionPayload>;
   /** Creates a TensorBoard instance (pai-dlc `CreateTensorboard`). It starts in `CREATING` and becomes `RUNNING`. */
-  createTensorboard: CreateTensorboardPayload;
+  createTensorboard: Maybe<CreateTensorboardPayload>;
   /** Deletes an algorithm (PaiStudio `DeleteAlgorithm`). */
-  deleteAlgorithm: DeleteAlgorithmPayload;
+  deleteAlgorithm: Maybe<DeleteAlgorithmPayload>;
   /** Deletes an algorithm version (PaiStudio `DeleteAlgorithmVersion`). */
-  deleteAlgorithmVersion: DeleteAlgorithmVersionPayload;
+  deleteAlgorithmVersion: Maybe<DeleteAlgorithmVersionPayload>;
   /** Deletes an evaluation task (PaiLLMTrace `DeleteOnlineEvalTask`). */
-  deleteEvalTask: DeleteEvalTaskPayload;
+  deleteEvalTask: Maybe<DeleteEvalTaskPayload>;
   /** Deletes a model and all its versions (PAI `DeleteModel`). */
-  deleteModel: DeleteModelPayload;
+  deleteModel: Maybe<DeleteModelPayload>;
   /** Deletes one model version (PAI `DeleteModelVersion`). */
-  deleteModelVersion: DeleteModelVersionPayload;
+  deleteModelVersion: Maybe<DeleteModelVersionPayload>;
   /** Deletes a TensorBoard instance (pai-dlc `DeleteTensorboard`). */
-  deleteTensorboard: DeleteTensorboardPayload;
+  deleteTensorboard: Maybe<DeleteTensorboardPayload>;
   /** Removes labels from a model by key (PAI `DeleteModelLabels`). Keys the model does not have are ignored. */
-  removeModelLabels: RemoveModelLabelsPayload;
+  removeModelLabels: Maybe<RemoveModelLabelsPayload>;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
-  removeModelVersionLabels: RemoveModelVersionLabelsPayload;
+  removeModelVersionLabels: Maybe<RemoveModelVersionLabelsPayload>;
   /** Starts a stopped TensorBoard (pai-dlc `StartTensorboard`). */
-  startTensorboard: StartTensorboardPayload;
+  startTensorboard: Maybe<StartTensorboardPayload>;
   /** Stops an evaluation task for good (PaiLLMTrace `StopOnlineEvalTask`); its status becomes `USER_CANCELED`. */
-  stopEvalTask: StopEvalTaskPayload;
+  stopEvalTask: Maybe<StopEvalTaskPayload>;
   /** Stops a running TensorBoard (pai-dlc `StopTensorboard`). */
-  stopTensorboard: StopTensorboardPayload;
+  stopTensorboard: Maybe<StopTensorboardPayload>;
   /** Changes an algorithm's display name and description (PaiStudio `UpdateAlgorithm`); the name cannot change. */
-  updateAlgorithm: UpdateAlgorithmPayload;
+  updateAlgorithm: Maybe<UpdateAlgorithmPayload>;
   /** Replaces the spec of an algorithm version (PaiStudio `UpdateAlgorithmVersion`). */
-  updateAlgorithmVersion: UpdateAlgorithmVersionPayload;
+  updateAlgorithmVersion: Maybe<UpdateAlgorithmVersionPayload>;
   /** Changes an evaluation task (PaiLLMTrace `UpdateOnlineEvalTask`); omitted fields stay as they are. A stopped task cannot be changed. */
-  updateEvalTask: UpdateEvalTaskPayload;
+  updateEvalTask: Maybe<UpdateEvalTaskPayload>;
   /** Changes a model's properties (PAI `UpdateModel`); omitted fields stay as they are. Labels are changed with `addModelLabels` and `removeModelLabels`. */
-  updateModel: UpdateModelPayload;
+  updateModel: Maybe<UpdateModelPayload>;
   /** Changes a model version (PAI `UpdateModelVersion`); omitted fields stay as they are. The URI, format, framework and name cannot be changed. */
-  updateModelVersion: UpdateModelVersionPayload;
+  updateModelVersion: Maybe<UpdateModelVersionPayload>;
   /** Changes a TensorBoard's visibility, running time limit or priority (pai-dlc `UpdateTensorboard`). */
-  updateTensorboard: UpdateTensorboardPayload;
+  updateTensorboard: Maybe<UpdateTensorboardPayload>;
 };
 
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationAddModelLabelsArgs = {
   input: AddModelLabelsInput;
@@ -1295,7 +1333,9 @@ export type MutationAddModelLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationAddModelVersionLabelsArgs = {
   input: AddModelVersionLabelsInput;
@@ -1304,7 +1344,9 @@ export type MutationAddModelVersionLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateAlgorithmArgs = {
   input: CreateAlgorithmInput;
@@ -1313,7 +1355,9 @@ export type MutationCreateAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateAlgorithmVersionArgs = {
   input: CreateAlgorithmVersionInput;
@@ -1322,7 +1366,9 @@ export type MutationCreateAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateEvalTaskArgs = {
   input: CreateEvalTaskInput;
@@ -1331,7 +1377,9 @@ export type MutationCreateEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateModelArgs = {
   input: CreateModelInput;
@@ -1340,7 +1388,9 @@ export type MutationCreateModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateModelVersionArgs = {
   input: CreateModelVersionInput;
@@ -1349,7 +1399,9 @@ export type MutationCreateModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationCreateTensorboardArgs = {
   input: CreateTensorboardInput;
@@ -1358,7 +1410,9 @@ export type MutationCreateTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteAlgorithmArgs = {
   input: DeleteAlgorithmInput;
@@ -1367,7 +1421,9 @@ export type MutationDeleteAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteAlgorithmVersionArgs = {
   input: DeleteAlgorithmVersionInput;
@@ -1376,7 +1432,9 @@ export type MutationDeleteAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteEvalTaskArgs = {
   input: DeleteEvalTaskInput;
@@ -1385,7 +1443,9 @@ export type MutationDeleteEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteModelArgs = {
   input: DeleteModelInput;
@@ -1394,7 +1454,9 @@ export type MutationDeleteModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteModelVersionArgs = {
   input: DeleteModelVersionInput;
@@ -1403,7 +1465,9 @@ export type MutationDeleteModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationDeleteTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1412,7 +1476,9 @@ export type MutationDeleteTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationRemoveModelLabelsArgs = {
   input: RemoveModelLabelsInput;
@@ -1421,7 +1487,9 @@ export type MutationRemoveModelLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationRemoveModelVersionLabelsArgs = {
   input: RemoveModelVersionLabelsInput;
@@ -1430,7 +1498,9 @@ export type MutationRemoveModelVersionLabelsArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStartTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1439,7 +1509,9 @@ export type MutationStartTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStopEvalTaskArgs = {
   input: StopEvalTaskInput;
@@ -1448,7 +1520,9 @@ export type MutationStopEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationStopTensorboardArgs = {
   input: TensorboardRefInput;
@@ -1457,7 +1531,9 @@ export type MutationStopTensorboardArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateAlgorithmArgs = {
   input: UpdateAlgorithmInput;
@@ -1466,7 +1542,9 @@ export type MutationUpdateAlgorithmArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateAlgorithmVersionArgs = {
   input: UpdateAlgorithmVersionInput;
@@ -1475,7 +1553,9 @@ export type MutationUpdateAlgorithmVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateEvalTaskArgs = {
   input: UpdateEvalTaskInput;
@@ -1484,7 +1564,9 @@ export type MutationUpdateEvalTaskArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateModelArgs = {
   input: UpdateModelInput;
@@ -1493,7 +1575,9 @@ export type MutationUpdateModelArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateModelVersionArgs = {
   input: UpdateModelVersionInput;
@@ -1502,7 +1586,9 @@ export type MutationUpdateModelVersionArgs = {
 
 /**
  * The root of every write. Each mutation takes one `input` object and returns a payload that
- * holds the affected object, so client caches can update without a refetch.
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
  */
 export type MutationUpdateTensorboardArgs = {
   input: UpdateTensorboardInput;
@@ -1561,10 +1647,12 @@ export type ProgressDefinitionsInput = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1578,7 +1666,7 @@ export type Query = {
    * per page. List items carry no spec: ask for `versions { nodes { spec } }` and each spec is
    * fetched once, only when selected.
    */
-  algorithms: AlgorithmConnection;
+  algorithms: Maybe<AlgorithmConnection>;
   /** One evaluation task by id (PaiLLMTrace `GetOnlineEvalTask`), or `null` when no task has that id. */
   evalTask: Maybe<EvalTask>;
   /**
@@ -1586,7 +1674,7 @@ export type Query = {
    * application's trace data and have a judge model score it. Newest first by default. PAI serves
    * at most 50 per page, so `first` above 50 costs one upstream call per 50 tasks.
    */
-  evalTasks: EvalTaskConnection;
+  evalTasks: Maybe<EvalTaskConnection>;
   /**
    * One model by its id (PAI `GetModel`), or `null` when no model has that id.
    * Asking for the same id several times in one operation costs one upstream call.
@@ -1597,23 +1685,25 @@ export type Query = {
    * Without `filter.provider` these are your own models; with it, that provider's public models.
    * Costs one upstream call per page.
    */
-  models: ModelConnection;
+  models: Maybe<ModelConnection>;
   /** One TensorBoard by id (pai-dlc `GetTensorboard`), or `null` when there is no such instance. */
   tensorboard: Maybe<Tensorboard>;
   /**
    * TensorBoard instances (pai-dlc `ListTensorboards`). Without `filter.createdAfter`, PAI lists
    * instances created in the last 7 days. Costs one upstream call per page.
    */
-  tensorboards: TensorboardConnection;
+  tensorboards: Maybe<TensorboardConnection>;
 };
 
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1625,10 +1715,12 @@ export type QueryAlgorithmArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1642,10 +1734,12 @@ export type QueryAlgorithmsArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1657,10 +1751,12 @@ export type QueryEvalTaskArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1675,10 +1771,12 @@ export type QueryEvalTasksArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1690,10 +1788,12 @@ export type QueryModelArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1708,10 +1808,12 @@ export type QueryModelsArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1725,10 +1827,12 @@ export type QueryTensorboardArgs = {
 
 /**
  * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
- * its fields here.
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
  *
- * Limits that hold for every argument, before any upstream call (400 `BAD_USER_INPUT` naming the
- * field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
  * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
@@ -1823,10 +1927,12 @@ export type StopTensorboardPayload = {
 /** A TensorBoard instance that visualises the summaries of a training job or data source (PAI DLC). */
 export type Tensorboard = {
   __typename?: 'Tensorboard';
-  /** Who in the workspace can see the instance. */
+  /** Who in the workspace can see the instance; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
-  /** vCPUs of a pay-as-you-go instance. */
-  cpu: Maybe<Scalars['Int']['output']>;
+  /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
+  accessibilityRaw: Maybe<Scalars['String']['output']>;
+  /** vCPUs of a pay-as-you-go instance (PAI int64). */
+  cpu: Maybe<Scalars['Long']['output']>;
   /** When the instance was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
   /** The data source id. */
@@ -1837,18 +1943,18 @@ export type Tensorboard = {
   dataSources: Array<TensorboardDataSource>;
   /** The name shown in the console. */
   displayName: Maybe<Scalars['String']['output']>;
-  /** How long the instance has run, in seconds. */
-  duration: Maybe<Scalars['Int']['output']>;
+  /** How long the instance has run, in whole seconds (PAI sends it as text); `null` when PAI sent nothing readable. */
+  duration: Maybe<Scalars['Long']['output']>;
   /** When the instance stopped. */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
   /** The TensorBoard id (PAI `TensorboardId`). Stable and unique. */
   id: Scalars['ID']['output'];
   /** The DLC job whose summaries are shown. */
   jobId: Maybe<Scalars['String']['output']>;
-  /** How long the instance may run before PAI stops it, in minutes. */
-  maxRunningTimeMinutes: Maybe<Scalars['Int']['output']>;
-  /** Memory of a pay-as-you-go instance, in GB. */
-  memory: Maybe<Scalars['Int']['output']>;
+  /** How long the instance may run before PAI stops it, in minutes (PAI int64). */
+  maxRunningTimeMinutes: Maybe<Scalars['Long']['output']>;
+  /** Memory of a pay-as-you-go instance, in GB (PAI int64). */
+  memory: Maybe<Scalars['Long']['output']>;
   /** When the instance was last changed (PAI `GmtModifyTime`). */
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
   /** Extra options as PAI stores them (a JSON string). */
@@ -1870,8 +1976,10 @@ export type Tensorboard = {
   sharedUrl: Maybe<Scalars['String']['output']>;
   /** The pay-as-you-go instance spec. */
   spec: Maybe<TensorboardSpec>;
-  /** Where the instance is in its life. */
+  /** Where the instance is in its life; `null` when PAI sent nothing or a status this schema does not know yet (see `statusRaw`). */
   status: Maybe<TensorboardStatus>;
+  /** PAI's `Status` exactly as sent (lists say `Running`, `GetTensorboard` says `running`), or `null` when PAI sent none. Read it when `status` is `null` to see a status newer than this schema. */
+  statusRaw: Maybe<Scalars['String']['output']>;
   /** The summary directory. */
   summaryPath: Maybe<Scalars['String']['output']>;
   /** The summary directory relative to the data source. */
@@ -2119,12 +2227,12 @@ export type UpdateModelInput = {
   modelType?: InputMaybe<Scalars['String']['input']>;
   /** New name: 1 to 127 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** New sort key. */
-  orderNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** New sort key (a whole number up to 9007199254740991). */
+  orderNumber?: InputMaybe<Scalars['Long']['input']>;
   /** New source, e.g. `HuggingFace`. */
   origin?: InputMaybe<Scalars['String']['input']>;
-  /** New parameter count, in millions. */
-  parameterSize?: InputMaybe<Scalars['Int']['input']>;
+  /** New parameter count, in millions (0 to 9007199254740991). */
+  parameterSize?: InputMaybe<Scalars['Long']['input']>;
   /** New task. */
   task?: InputMaybe<Scalars['String']['input']>;
 };
@@ -2182,7 +2290,7 @@ export type UpdateTensorboardInput = {
   /** The TensorBoard id. */
   id: Scalars['ID']['input'];
   /** New running time limit, in minutes: 1 to 43200 (30 days). */
-  maxRunningTimeMinutes?: InputMaybe<Scalars['Int']['input']>;
+  maxRunningTimeMinutes?: InputMaybe<Scalars['Long']['input']>;
   /** New priority, `1` to `9`. */
   priority?: InputMaybe<Scalars['String']['input']>;
   /** The workspace the instance belongs to. */
@@ -2375,7 +2483,7 @@ export type ResolversTypes = {
   EvalTaskOrderField: EvalTaskOrderField;
   EvalTaskSamplingMethod: EvalTaskSamplingMethod;
   EvalTaskStatus: EvalTaskStatus;
-  EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskTraceFilter>;
+  EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskFilterDTO>;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: ResolverTypeWrapper<EvaluationConfig>;
   EvaluationConfigInput: EvaluationConfigInput;
@@ -2388,6 +2496,7 @@ export type ResolversTypes = {
   LabelInput: LabelInput;
   Location: ResolverTypeWrapper<Location>;
   LocationInput: LocationInput;
+  Long: ResolverTypeWrapper<Scalars['Long']['output']>;
   MetricDefinition: ResolverTypeWrapper<MetricDefinition>;
   MetricDefinitionInput: MetricDefinitionInput;
   Model: ResolverTypeWrapper<ModelDTO>;
@@ -2512,7 +2621,7 @@ export type ResolversParentTypes = {
   EvalTaskEdge: Edge<EvalTaskDTO>;
   EvalTaskFilter: EvalTaskFilter;
   EvalTaskOrder: EvalTaskOrder;
-  EvalTaskTraceFilter: EvalTaskTraceFilter;
+  EvalTaskTraceFilter: EvalTaskFilterDTO;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
   EvaluationConfig: EvaluationConfig;
   EvaluationConfigInput: EvaluationConfigInput;
@@ -2525,6 +2634,7 @@ export type ResolversParentTypes = {
   LabelInput: LabelInput;
   Location: Location;
   LocationInput: LocationInput;
+  Long: Scalars['Long']['output'];
   MetricDefinition: MetricDefinition;
   MetricDefinitionInput: MetricDefinitionInput;
   Model: ModelDTO;
@@ -2765,6 +2875,7 @@ export type EvalTaskResolvers<ContextType = Context, ParentType extends Resolver
   samplingRatio?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['EvalTaskStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -2791,8 +2902,10 @@ export type EvalTaskSamplingMethodResolvers = EnumResolverSignature<{ RATIO?: an
 export type EvalTaskStatusResolvers = EnumResolverSignature<{ CREATED?: any, FINISHED?: any, RUNNING?: any, USER_CANCELED?: any }, ResolversTypes['EvalTaskStatus']>;
 
 export type EvalTaskTraceFilterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskTraceFilter'] = ResolversParentTypes['EvalTaskTraceFilter']> = {
-  key?: Resolver<ResolversTypes['EvalTaskFilterKey'], ParentType, ContextType>;
-  operator?: Resolver<ResolversTypes['EvalTaskFilterOperator'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['EvalTaskFilterKey']>, ParentType, ContextType>;
+  keyRaw?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<Maybe<ResolversTypes['EvalTaskFilterOperator']>, ParentType, ContextType>;
+  operatorRaw?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -2837,6 +2950,10 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   locationValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 };
 
+export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
+  name: 'Long';
+}
+
 export type MetricDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricDefinition'] = ResolversParentTypes['MetricDefinition']> = {
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2846,6 +2963,7 @@ export type MetricDefinitionResolvers<ContextType = Context, ParentType extends 
 export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model'], FederationReferenceType extends FederationReferenceTypes['Model'] = FederationReferenceTypes['Model']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Model']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
+  accessibilityRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   doc?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2858,10 +2976,10 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   modelType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  orderNumber?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  orderNumber?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  parameterSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  parameterSize?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2896,6 +3014,7 @@ export type ModelSourceTypeResolvers = EnumResolverSignature<{ CUSTOM?: any, PAI
 export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
   approvalStatus?: Resolver<Maybe<ResolversTypes['ModelApprovalStatus']>, ParentType, ContextType>;
+  approvalStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   compressionSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2903,7 +3022,9 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   evaluationSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   extraInfo?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   formatType?: Resolver<Maybe<ResolversTypes['ModelFormatType']>, ParentType, ContextType>;
+  formatTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   frameworkType?: Resolver<Maybe<ResolversTypes['ModelFrameworkType']>, ParentType, ContextType>;
+  frameworkTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inferenceSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
@@ -2915,6 +3036,7 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceType?: Resolver<Maybe<ResolversTypes['ModelSourceType']>, ParentType, ContextType>;
+  sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trainingSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2935,31 +3057,31 @@ export type ModelVersionEdgeResolvers<ContextType = Context, ParentType extends 
 export type ModelVersionOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT?: any }, ResolversTypes['ModelVersionOrderField']>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  addModelLabels?: Resolver<ResolversTypes['AddModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelLabelsArgs, 'input'>>;
-  addModelVersionLabels?: Resolver<ResolversTypes['AddModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
-  createAlgorithm?: Resolver<ResolversTypes['CreateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
-  createAlgorithmVersion?: Resolver<ResolversTypes['CreateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
-  createEvalTask?: Resolver<ResolversTypes['CreateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationCreateEvalTaskArgs, 'input'>>;
-  createModel?: Resolver<ResolversTypes['CreateModelPayload'], ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
-  createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
-  createTensorboard?: Resolver<ResolversTypes['CreateTensorboardPayload'], ParentType, ContextType, RequireFields<MutationCreateTensorboardArgs, 'input'>>;
-  deleteAlgorithm?: Resolver<ResolversTypes['DeleteAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
-  deleteAlgorithmVersion?: Resolver<ResolversTypes['DeleteAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
-  deleteEvalTask?: Resolver<ResolversTypes['DeleteEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
-  deleteModel?: Resolver<ResolversTypes['DeleteModelPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
-  deleteModelVersion?: Resolver<ResolversTypes['DeleteModelVersionPayload'], ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
-  deleteTensorboard?: Resolver<ResolversTypes['DeleteTensorboardPayload'], ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
-  removeModelLabels?: Resolver<ResolversTypes['RemoveModelLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
-  removeModelVersionLabels?: Resolver<ResolversTypes['RemoveModelVersionLabelsPayload'], ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
-  startTensorboard?: Resolver<ResolversTypes['StartTensorboardPayload'], ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
-  stopEvalTask?: Resolver<ResolversTypes['StopEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
-  stopTensorboard?: Resolver<ResolversTypes['StopTensorboardPayload'], ParentType, ContextType, RequireFields<MutationStopTensorboardArgs, 'input'>>;
-  updateAlgorithm?: Resolver<ResolversTypes['UpdateAlgorithmPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
-  updateAlgorithmVersion?: Resolver<ResolversTypes['UpdateAlgorithmVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
-  updateEvalTask?: Resolver<ResolversTypes['UpdateEvalTaskPayload'], ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
-  updateModel?: Resolver<ResolversTypes['UpdateModelPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
-  updateModelVersion?: Resolver<ResolversTypes['UpdateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
-  updateTensorboard?: Resolver<ResolversTypes['UpdateTensorboardPayload'], ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
+  addModelLabels?: Resolver<Maybe<ResolversTypes['AddModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationAddModelLabelsArgs, 'input'>>;
+  addModelVersionLabels?: Resolver<Maybe<ResolversTypes['AddModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationAddModelVersionLabelsArgs, 'input'>>;
+  createAlgorithm?: Resolver<Maybe<ResolversTypes['CreateAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationCreateAlgorithmArgs, 'input'>>;
+  createAlgorithmVersion?: Resolver<Maybe<ResolversTypes['CreateAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationCreateAlgorithmVersionArgs, 'input'>>;
+  createEvalTask?: Resolver<Maybe<ResolversTypes['CreateEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationCreateEvalTaskArgs, 'input'>>;
+  createModel?: Resolver<Maybe<ResolversTypes['CreateModelPayload']>, ParentType, ContextType, RequireFields<MutationCreateModelArgs, 'input'>>;
+  createModelVersion?: Resolver<Maybe<ResolversTypes['CreateModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
+  createTensorboard?: Resolver<Maybe<ResolversTypes['CreateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationCreateTensorboardArgs, 'input'>>;
+  deleteAlgorithm?: Resolver<Maybe<ResolversTypes['DeleteAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationDeleteAlgorithmArgs, 'input'>>;
+  deleteAlgorithmVersion?: Resolver<Maybe<ResolversTypes['DeleteAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteAlgorithmVersionArgs, 'input'>>;
+  deleteEvalTask?: Resolver<Maybe<ResolversTypes['DeleteEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
+  deleteModel?: Resolver<Maybe<ResolversTypes['DeleteModelPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
+  deleteModelVersion?: Resolver<Maybe<ResolversTypes['DeleteModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
+  deleteTensorboard?: Resolver<Maybe<ResolversTypes['DeleteTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
+  removeModelLabels?: Resolver<Maybe<ResolversTypes['RemoveModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
+  removeModelVersionLabels?: Resolver<Maybe<ResolversTypes['RemoveModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
+  startTensorboard?: Resolver<Maybe<ResolversTypes['StartTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
+  stopEvalTask?: Resolver<Maybe<ResolversTypes['StopEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
+  stopTensorboard?: Resolver<Maybe<ResolversTypes['StopTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStopTensorboardArgs, 'input'>>;
+  updateAlgorithm?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
+  updateAlgorithmVersion?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
+  updateEvalTask?: Resolver<Maybe<ResolversTypes['UpdateEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
+  updateModel?: Resolver<Maybe<ResolversTypes['UpdateModelPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
+  updateModelVersion?: Resolver<Maybe<ResolversTypes['UpdateModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
+  updateTensorboard?: Resolver<Maybe<ResolversTypes['UpdateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2979,13 +3101,13 @@ export type ProgressDefinitionsResolvers<ContextType = Context, ParentType exten
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType, RequireFields<QueryAlgorithmArgs, 'id'>>;
-  algorithms?: Resolver<ResolversTypes['AlgorithmConnection'], ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
+  algorithms?: Resolver<Maybe<ResolversTypes['AlgorithmConnection']>, ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
   evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType, RequireFields<QueryEvalTaskArgs, 'id'>>;
-  evalTasks?: Resolver<ResolversTypes['EvalTaskConnection'], ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
+  evalTasks?: Resolver<Maybe<ResolversTypes['EvalTaskConnection']>, ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
-  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
+  models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType, RequireFields<QueryTensorboardArgs, 'id'>>;
-  tensorboards?: Resolver<ResolversTypes['TensorboardConnection'], ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
+  tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
 };
 
 export type RemoveModelLabelsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveModelLabelsPayload'] = ResolversParentTypes['RemoveModelLabelsPayload']> = {
@@ -3017,18 +3139,19 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
 export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard'], FederationReferenceType extends FederationReferenceTypes['Tensorboard'] = FederationReferenceTypes['Tensorboard']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tensorboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
-  cpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accessibilityRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dataSourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataSourceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataSources?: Resolver<Array<ResolversTypes['TensorboardDataSource']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  duration?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  duration?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   jobId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  maxRunningTimeMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  memory?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxRunningTimeMinutes?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Long']>, ParentType, ContextType>;
   modifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   options?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3039,6 +3162,7 @@ export type TensorboardResolvers<ContextType = Context, ParentType extends Resol
   sharedUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<TensorboardSharedUrlArgs, 'expireTimeSeconds'>>;
   spec?: Resolver<Maybe<ResolversTypes['TensorboardSpec']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['TensorboardStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summaryPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   summaryRelativePath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3150,6 +3274,7 @@ export type Resolvers<ContextType = Context> = {
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
+  Long?: GraphQLScalarType;
   MetricDefinition?: MetricDefinitionResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   ModelApprovalStatus?: ModelApprovalStatusResolvers;

@@ -44,6 +44,8 @@ export const EvalTaskDTO = z.object({
   ModelConfig: ModelConfigDTO.nullish(),
 });
 export type EvalTaskDTO = z.infer<typeof EvalTaskDTO>;
+/** One of a task's filters as PAI sent it; the schema reads its key and operator (EvalTaskTraceFilter). */
+export type EvalTaskFilterDTO = EvalTaskDTO['Filters'][number];
 
 /** Code/Message appear in PaiLLMTrace success bodies only when the call failed. */
 const envelope = { RequestId: requestId, Code: text, Message: text };

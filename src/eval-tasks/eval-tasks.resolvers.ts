@@ -1,5 +1,4 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { knownOrNull } from '../core/enums.js';
 import { EvalTaskFilterKey, EvalTaskFilterOperator, EvalTaskOrderField, EvalTaskSamplingMethod, EvalTaskStatus } from './eval-tasks.enums.js';
 
 const span = (s: { SpanName?: string | null; JsonPathInSpan?: string | null; JsonPathInSpanValue?: string | null } | null | undefined) =>
@@ -24,7 +23,8 @@ export const evalTaskResolvers: Resolvers = {
     name: (t) => t.Name ?? null,
     description: (t) => t.Description ?? null,
     appName: (t) => t.AppName ?? null,
-    status: (t) => knownOrNull(EvalTaskStatus, t.Status),
+    status: (t, _a, { enums }) => enums.read('EvalTaskStatus', EvalTaskStatus, t.Status),
+    statusRaw: (t) => t.Status ?? null,
     createdAt: (t) => t.GmtCreateTime,
     startTime: (t) => t.GmtStartTime,
     endTime: (t) => t.GmtEndTime,
@@ -33,13 +33,7 @@ export const evalTaskResolvers: Resolvers = {
     samplingFrequencyMinutes: (t) => t.SamplingFrequencyMinutes ?? null,
     samplingRatio: (t) => t.SamplingRatio ?? null,
     recordCount: (t) => t.RecordCount ?? null,
-    // Filters with a key or operator this gateway does not know are left out rather than failing the task.
-    filters: (t) =>
-      t.Filters.flatMap((f) => {
-        const key = knownOrNull(EvalTaskFilterKey, f.Key);
-        const operator = knownOrNull(EvalTaskFilterOperator, f.Operator);
-        return key && operator ? [{ key, operator, value: f.Value ?? null }] : [];
-      }),
+    filters: (t) => t.Filters,
     evaluationConfig: (t) => (t.EvaluationConfig ? { query: span(t.EvaluationConfig.Query), answer: span(t.EvaluationConfig.Answer), context: span(t.EvaluationConfig.Context) } : null),
     modelConfig: (t) =>
       t.ModelConfig
@@ -55,6 +49,16 @@ export const evalTaskResolvers: Resolvers = {
         : null,
     aliyunUid: (t) => t.AliyunUid ?? null,
     userId: (t) => t.UserId ?? null,
+  },
+
+  // A filter PAI sent with a key or operator this schema does not know is still listed, with
+  // its raw spelling, so a task's conditions never silently lose one.
+  EvalTaskTraceFilter: {
+    key: (f, _a, { enums }) => enums.read('EvalTaskFilterKey', EvalTaskFilterKey, f.Key),
+    keyRaw: (f) => f.Key,
+    operator: (f, _a, { enums }) => enums.read('EvalTaskFilterOperator', EvalTaskFilterOperator, f.Operator),
+    operatorRaw: (f) => f.Operator,
+    value: (f) => f.Value ?? null,
   },
 
   CreateEvalTaskPayload: { evalTask: ({ taskId }, _a, { evalTasks }) => evalTasks.task(taskId) },

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { Accessibility, knownOrNull } from '../core/enums.js';
+import { Accessibility } from '../core/enums.js';
 import {
   ModelApprovalStatus,
   ModelFormatType,
@@ -50,7 +50,8 @@ export const modelResolvers: Resolvers = {
     task: (m) => m.Task ?? null,
     origin: (m) => m.Origin ?? null,
     provider: (m) => m.Provider || null,
-    accessibility: (m) => knownOrNull(Accessibility, m.Accessibility),
+    accessibility: (m, _a, { enums }) => enums.read('Accessibility', Accessibility, m.Accessibility),
+    accessibilityRaw: (m) => m.Accessibility ?? null,
     modelType: (m) => m.ModelType ?? null,
     parameterSize: (m) => m.ParameterSize ?? null,
     orderNumber: (m) => m.OrderNumber ?? null,
@@ -75,10 +76,14 @@ export const modelResolvers: Resolvers = {
     model: (v, _a, { models }) => models.model(v.ModelId),
     uri: (v) => v.Uri ?? null,
     description: (v) => v.VersionDescription ?? null,
-    formatType: (v) => knownOrNull(ModelFormatType, v.FormatType),
-    frameworkType: (v) => knownOrNull(ModelFrameworkType, v.FrameworkType),
-    approvalStatus: (v) => knownOrNull(ModelApprovalStatus, v.ApprovalStatus),
-    sourceType: (v) => knownOrNull(ModelSourceType, v.SourceType),
+    formatType: (v, _a, { enums }) => enums.read('ModelFormatType', ModelFormatType, v.FormatType),
+    formatTypeRaw: (v) => v.FormatType ?? null,
+    frameworkType: (v, _a, { enums }) => enums.read('ModelFrameworkType', ModelFrameworkType, v.FrameworkType),
+    frameworkTypeRaw: (v) => v.FrameworkType ?? null,
+    approvalStatus: (v, _a, { enums }) => enums.read('ModelApprovalStatus', ModelApprovalStatus, v.ApprovalStatus),
+    approvalStatusRaw: (v) => v.ApprovalStatus ?? null,
+    sourceType: (v, _a, { enums }) => enums.read('ModelSourceType', ModelSourceType, v.SourceType),
+    sourceTypeRaw: (v) => v.SourceType ?? null,
     sourceId: (v) => v.SourceId ?? null,
     metrics: (v) => v.Metrics ?? null,
     inferenceSpec: (v) => v.InferenceSpec ?? null,

@@ -1,11 +1,11 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { Accessibility, knownOrNull } from '../core/enums.js';
+import { Accessibility } from '../core/enums.js';
 import { TensorboardOrderField, TensorboardStatus } from './tensorboards.enums.js';
 
-/** `Duration` is seconds as a string; anything unreadable is null. */
+/** `Duration` is seconds as a string; anything unreadable (or beyond what `Long` holds exactly) is null. */
 const seconds = (d: string | number | null | undefined) => {
-  const n = typeof d === 'number' ? d : d ? Number(d) : NaN;
-  return Number.isFinite(n) ? Math.trunc(n) : null;
+  const n = Math.trunc(typeof d === 'number' ? d : d ? Number(d) : NaN);
+  return Number.isSafeInteger(n) ? n : null;
 };
 
 export const tensorboardResolvers: Resolvers = {
@@ -26,7 +26,8 @@ export const tensorboardResolvers: Resolvers = {
     __resolveReference: (ref, { tensorboards }) => tensorboards.tensorboard({ id: ref.id }),
     id: (t) => t.TensorboardId,
     displayName: (t) => t.DisplayName ?? null,
-    status: (t) => knownOrNull(TensorboardStatus, t.Status?.toUpperCase()),
+    status: (t, _a, { enums }) => enums.read('TensorboardStatus', TensorboardStatus, t.Status),
+    statusRaw: (t) => t.Status ?? null,
     reasonCode: (t) => t.ReasonCode || null,
     reasonMessage: (t) => t.ReasonMessage || null,
     url: (t) => t.TensorboardUrl || null,
@@ -53,7 +54,8 @@ export const tensorboardResolvers: Resolvers = {
     priority: (t) => t.Priority || null,
     quotaId: (t) => t.QuotaId || null,
     quotaName: (t) => t.QuotaName || null,
-    accessibility: (t) => knownOrNull(Accessibility, t.Accessibility?.toUpperCase()),
+    accessibility: (t, _a, { enums }) => enums.read('Accessibility', Accessibility, t.Accessibility),
+    accessibilityRaw: (t) => t.Accessibility ?? null,
     duration: (t) => seconds(t.Duration),
     spec: (t) =>
       t.TensorboardSpec

@@ -33,7 +33,7 @@ describe('upstream faults become typed GraphQL errors', () => {
     h.emulator.faults.add({ action: 'ListModels', status, code, times: 3 });
     const r = await h.gql(LIST);
     expect(r.status).toBe(200);
-    expect(r.body.data).toBeNull();
+    expect(r.body.data).toEqual({ models: null });
     expect(r.body.errors).toHaveLength(1);
     const error = r.body.errors![0]!;
     expect(error.path).toEqual(['models']);

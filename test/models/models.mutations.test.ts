@@ -169,7 +169,7 @@ describe('model mutations round-trip through the gateway and the emulator', () =
     const make = () => h.gql(`mutation($id: ID!) { createModelVersion(input: { modelId: $id, name: "1.0.0", uri: "https://example.com/m" }) { modelVersion { name } } }`, { id: model.id });
     await make();
     const r = await make();
-    expect(r.body.data).toBeNull();
+    expect(r.body.data).toEqual({ createModelVersion: null });
     expect(r.body.errors![0]!.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       upstream: { product: 'AIWorkSpace', action: 'CreateModelVersion', status: 400, code: 'ModelVersion.AlreadyExists', requestId: expect.stringMatching(/^[0-9A-F-]{36}$/) },

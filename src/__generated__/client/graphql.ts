@@ -75,7 +75,7 @@ export type EvalTaskSamplingMethod =
   /** Every trace in each sampling window (PAI `Window`). */
   | 'WINDOW';
 
-/** Where an online evaluation task is in its life (PaiLLMTrace `Status`). */
+/** Where an online evaluation task is in its life (PaiLLMTrace `Status`, read ignoring case, spaces, `_` and `-`). */
 export type EvalTaskStatus =
   /** Created, not yet processing data. */
   | 'CREATED'
@@ -97,7 +97,7 @@ export type LabelInput = {
   value: string;
 };
 
-/** Whether a model version is approved for use (PAI `ApprovalStatus`). */
+/** Whether a model version is approved for use (PAI `ApprovalStatus`, read ignoring case, spaces, `_` and `-`). */
 export type ModelApprovalStatus =
   /** Approved for use (PAI `Approved`). */
   | 'APPROVED'
@@ -144,7 +144,7 @@ export type ModelFilter = {
   workspaceId?: string | null | undefined;
 };
 
-/** The format of a model version's files (PAI `FormatType`). */
+/** The format of a model version's files (PAI `FormatType`, read ignoring case, spaces, `_` and `-`). */
 export type ModelFormatType =
   /** Alink model (PAI `AlinkModel`). */
   | 'ALINK_MODEL'
@@ -167,7 +167,7 @@ export type ModelFormatType =
   /** XGBoost model (PAI `XGBoost`). */
   | 'XGBOOST';
 
-/** The framework a model version was built with (PAI `FrameworkType`). */
+/** The framework a model version was built with (PAI `FrameworkType`, read ignoring case, spaces, `_` and `-`, so `Pytorch` and `PyTorch` are both `PYTORCH`). */
 export type ModelFrameworkType =
   /** Alink (PAI `Alink`). */
   | 'ALINK'
@@ -184,7 +184,7 @@ export type ModelFrameworkType =
   /** XGBoost (PAI `XGBoost`). */
   | 'XGBOOST';
 
-/** How a model version was produced (PAI `SourceType`). */
+/** How a model version was produced (PAI `SourceType`, read ignoring case, spaces, `_` and `-`). */
 export type ModelSourceType =
   /** Registered by hand (PAI `Custom`, the default). */
   | 'CUSTOM'
@@ -201,7 +201,7 @@ export type RemoveModelLabelsInput = {
   modelId: string | number;
 };
 
-/** Where a TensorBoard is in its life (PAI `Status`, case-normalised). */
+/** Where a TensorBoard is in its life (PAI `Status`, read ignoring case, spaces, `_` and `-`). */
 export type TensorboardStatus =
   /** Being created or started. */
   | 'CREATING'
@@ -219,21 +219,21 @@ export type CreateModelVersionMutationVariables = Exact<{
 }>;
 
 
-export type CreateModelVersionMutation = { createModelVersion: { modelVersion: { id: string, name: string, formatType: ModelFormatType | null, model: { id: string } | null } | null } };
+export type CreateModelVersionMutation = { createModelVersion: { modelVersion: { id: string, name: string, formatType: ModelFormatType | null, model: { id: string } | null } | null } | null };
 
 export type AddModelLabelsMutationVariables = Exact<{
   input: AddModelLabelsInput;
 }>;
 
 
-export type AddModelLabelsMutation = { addModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } };
+export type AddModelLabelsMutation = { addModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } | null };
 
 export type RemoveModelLabelsMutationVariables = Exact<{
   input: RemoveModelLabelsInput;
 }>;
 
 
-export type RemoveModelLabelsMutation = { removeModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } };
+export type RemoveModelLabelsMutation = { removeModelLabels: { model: { id: string, labels: Array<{ key: string, value: string | null }> } | null } | null };
 
 export type EvalTaskDashboardQueryVariables = Exact<{
   first: number;
@@ -241,7 +241,7 @@ export type EvalTaskDashboardQueryVariables = Exact<{
 }>;
 
 
-export type EvalTaskDashboardQuery = { evalTasks: { totalCount: number, nodes: Array<{ id: string, name: string | null, appName: string | null, status: EvalTaskStatus | null, samplingRatio: number | null, recordCount: number | null, modelConfig: { name: string | null, hasApiKey: boolean } | null }> } };
+export type EvalTaskDashboardQuery = { evalTasks: { totalCount: number, nodes: Array<{ id: string, name: string | null, appName: string | null, status: EvalTaskStatus | null, samplingRatio: number | null, recordCount: number | null, modelConfig: { name: string | null, hasApiKey: boolean } | null }> } | null };
 
 export type ModelDetailQueryVariables = Exact<{
   id: string | number;
@@ -257,7 +257,7 @@ export type ModelListPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelListPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, domain: string | null, labels: Array<{ key: string, value: string | null }> } }> } };
+export type ModelListPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, domain: string | null, labels: Array<{ key: string, value: string | null }> } }> } | null };
 
 export type TensorboardShareLinkQueryVariables = Exact<{
   id: string | number;
