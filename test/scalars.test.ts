@@ -53,16 +53,17 @@ describe('Long: PAI’s int64 fields', () => {
     expect(h.actions()).toEqual(['UpdateModel', 'GetModel']);
   });
 
-  it('round-trips 3,000,000,000 minutes through updateTensorboard and lists int64 TensorBoard sizes', async () => {
+  it('reads int64 TensorBoard sizes of 3,000,000,000 that PAI returns, and sends int64 inputs as numbers', async () => {
     const list = await h.gql(`{ tensorboards(first: 1) { nodes { id } } }`);
     const id = list.result.data!.tensorboards.nodes[0].id;
     const stored = h.emulator.store.tensorboards.get(id)!;
     stored.Cpu = THREE_BILLION;
     stored.Memory = THREE_BILLION;
     h.resetCalls();
-    const r = await h.gql(`mutation($id: ID!) { updateTensorboard(input: { id: $id, maxRunningTimeMinutes: ${THREE_BILLION} }) { tensorboard { cpu memory maxRunningTimeMinutes } } }`, { id });
-    expect(r.result).toEqual({ data: { updateTensorboard: { tensorboard: { cpu: THREE_BILLION, memory: THREE_BILLION, maxRunningTimeMinutes: THREE_BILLION } } } });
-    expect(new URLSearchParams(h.emulator.callsOf('UpdateTensorboard')[0]!.query).get('MaxRunningTimeMinutes')).toBe(String(THREE_BILLION));
+    // Inputs have the gateway's ranges (at most 43200 minutes); outputs carry whatever PAI stores.
+    const r = await h.gql(`mutation($id: ID!) { updateTensorboard(input: { id: $id, maxRunningTimeMinutes: 43200 }) { tensorboard { cpu memory maxRunningTimeMinutes } } }`, { id });
+    expect(r.result).toEqual({ data: { updateTensorboard: { tensorboard: { cpu: THREE_BILLION, memory: THREE_BILLION, maxRunningTimeMinutes: 43200 } } } });
+    expect(new URLSearchParams(h.emulator.callsOf('UpdateTensorboard')[0]!.query).get('MaxRunningTimeMinutes')).toBe('43200');
     expect(h.actions()).toEqual(['UpdateTensorboard', 'GetTensorboard']);
   });
 
