@@ -148,6 +148,21 @@ describe('fragment bombs', () => {
   });
 });
 
+describe('introspection', () => {
+  it('fits the depth limit as clients send it, while a multiplying introspection query is refused', async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const full = await h.gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    expect(full.status).toBe(200);
+    expect(full.result.errors).toBeUndefined();
+    // Each `fields { type { ... } }` multiplies by the fields of every type: 14 levels here.
+    const levels = ['__schema', 'types', ...Array.from({ length: 5 }, () => ['fields', 'type']).flat(), 'fields'];
+    const bomb = await h.gql(`{ ${levels.join(' { ')} { name ${'} '.repeat(levels.length)}}`);
+    expect(bomb.status).toBe(400);
+    expect(bomb.body.errors![0]!.message).toMatch(/^The operation is 14 levels deep; the limit is 12\.$/);
+    expect(h.actions()).toEqual([]);
+  });
+});
+
 describe('counts', () => {
   it.each([
     ['models', `{ models(first: -1000000) { totalCount } }`, 'first'],

@@ -28,9 +28,8 @@ const FULL_INTROSPECTION = getIntrospectionQuery({
 
 let h: Harness;
 beforeAll(async () => {
-  // The depth rule counts the standard introspection query as 15 levels deep; the default limit (12)
-  // would refuse it before it reached the schema, which is not what these tests are about.
-  h = await startHarness({ limits: { maxDepth: 20 } });
+  // The default document limits (depth 12): Sandbox and codegen must introspect within them.
+  h = await startHarness();
 });
 afterAll(() => h.close());
 beforeEach(() => h.resetCalls());

@@ -26,7 +26,11 @@ function createDepthOf(fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
     let deepest = 0;
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
-        deepest = Math.max(deepest, s.name.value.startsWith('__') && !s.selectionSet ? 0 : 1 + depthOf(s.selectionSet));
+        // `ofType` follows a type's wrappers (list, non-null) one to one and cannot multiply
+        // anything, so the introspection query clients send (eight `ofType` levels) fits the
+        // limit, while `fields { type { fields ... } }`, which does multiply, still counts.
+        const own = (s.name.value.startsWith('__') && !s.selectionSet) || s.name.value === 'ofType' ? 0 : 1;
+        deepest = Math.max(deepest, own + depthOf(s.selectionSet));
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         deepest = Math.max(deepest, depthOf(s.selectionSet));
       } else {

@@ -3,14 +3,22 @@ import { Kind, visit, type DocumentNode } from 'graphql';
 
 const REDACTED = '[redacted]';
 
-/** Every string under a secret-named key, anywhere in a variables object. */
-function secretsInVariables(value: unknown, fields: ReadonlySet<string>, out: Set<string>, underSecret = false): Set<string> {
-  if (typeof value === 'string') {
-    if (underSecret && value) out.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) secretsInVariables(v, fields, out, underSecret);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) secretsInVariables(v, fields, out, fields.has(k));
+/**
+ * Every string under a secret-named key, anywhere in a variables object. Walks with an explicit
+ * stack: variables nested deeper than the call stack (a JSON argument the scalar refuses) must
+ * not crash the answer that refuses them.
+ */
+function secretsInVariables(variables: unknown, fields: ReadonlySet<string>, out: Set<string>): Set<string> {
+  const stack: { value: unknown; underSecret: boolean }[] = [{ value: variables, underSecret: false }];
+  while (stack.length > 0) {
+    const { value, underSecret } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (underSecret && value) out.add(value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) stack.push({ value: v, underSecret });
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) stack.push({ value: v, underSecret: fields.has(k) });
+    }
   }
   return out;
 }
