@@ -94,6 +94,7 @@ const EnvSchema = z.object({
   GATEWAY_JWKS_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS' })),
   GATEWAY_JWT_ISSUER: optional(z.string().trim().min(1)),
   GATEWAY_JWT_AUDIENCE: optional(z.string().trim().min(1)),
+  GATEWAY_JWT_CLOCK_SKEW_SECONDS: optional(int(0, 300)),
   ALLOW_ANONYMOUS: optional(bool),
   MAX_OPERATION_COST: optional(int(1, 100_000)),
   CALLER_BUDGET: optional(int(1, 1_000_000)),
@@ -261,7 +262,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auth: {
       tokens: e.GATEWAY_TOKENS ?? [],
       tokensFile: e.GATEWAY_TOKENS_FILE,
-      jwt: e.GATEWAY_JWKS_URL ? { jwksUrl: e.GATEWAY_JWKS_URL, issuer: e.GATEWAY_JWT_ISSUER, audience: e.GATEWAY_JWT_AUDIENCE } : undefined,
+      jwt: e.GATEWAY_JWKS_URL
+        ? { jwksUrl: e.GATEWAY_JWKS_URL, issuer: e.GATEWAY_JWT_ISSUER, audience: e.GATEWAY_JWT_AUDIENCE, clockSkewSeconds: e.GATEWAY_JWT_CLOCK_SKEW_SECONDS ?? 30 }
+        : undefined,
       // Demo mode (no upstream) is open to anyone: it spends nothing.
       allowAnonymous: e.ALLOW_ANONYMOUS ?? !target,
     },

@@ -64,10 +64,17 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV must be development, production or test'],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer between 100 and 120000'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
+    [{ GATEWAY_JWT_CLOCK_SKEW_SECONDS: '301' }, 'GATEWAY_JWT_CLOCK_SKEW_SECONDS must be an integer between 0 and 300 (got "301")'],
   ])('stops on %j with one line naming the variable and the rule', (env, expected) => {
     const message = errorOf(env as Record<string, string>);
     expect(message).toContain(expected);
     expect(message).not.toContain('\n');
+  });
+
+  it('reads the JWT clock skew (30 s by default)', () => {
+    const jwks = { GATEWAY_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' };
+    expect(loadConfig(jwks).auth.jwt).toMatchObject({ clockSkewSeconds: 30 });
+    expect(loadConfig({ ...jwks, GATEWAY_JWT_CLOCK_SKEW_SECONDS: '0' }).auth.jwt).toMatchObject({ clockSkewSeconds: 0 });
   });
 
   it('never echoes a secret value, even when it is invalid', () => {
