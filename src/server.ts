@@ -13,6 +13,7 @@ import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
+import { NoSubscriptionsOverHttpRule } from './core/subscriptions-over-http.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
@@ -74,7 +75,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     introspection: config.http.introspection,
     // Limits checked before execution; each rejection is a 400 that states the limit.
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: createDocumentLimitRules(config.limits),
+    validationRules: [...createDocumentLimitRules(config.limits), NoSubscriptionsOverHttpRule],
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GraphQLError } from 'graphql';
+import { buildSchema, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
+import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/subscriptions-over-http.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
@@ -92,5 +93,32 @@ describe('in production', () => {
     } finally {
       await prod.close();
     }
+  });
+});
+
+describe('subscriptions over HTTP', () => {
+  const refusal = { message: SUBSCRIPTIONS_OVER_HTTP_MESSAGE, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+
+  it('refuses a subscription sent by POST with 400 pointing to WebSocket, calling nothing', async () => {
+    h.resetCalls();
+    const r = await h.gql(`subscription { models { totalCount } }`);
+    expect([r.status, r.result]).toEqual([400, { errors: [refusal] }]);
+    expect(SUBSCRIPTIONS_OVER_HTTP_MESSAGE).toContain('graphql-transport-ws');
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('refuses a subscription sent by GET the same way', async () => {
+    h.resetCalls();
+    const res = await fetch(`${h.url}?query=${encodeURIComponent('subscription { models { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const { extensions: _cost, ...result } = (await res.json()) as Record<string, unknown>;
+    expect([res.status, result]).toEqual([400, { errors: [refusal] }]);
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('refuses them once the schema has a Subscription type too', () => {
+    const schema = buildSchema('type Query { ok: Boolean } type Subscription { modelChanged: ID }');
+    const errors = validate(schema, parse('subscription OnChange { modelChanged }'), [...specifiedRules, NoSubscriptionsOverHttpRule]);
+    expect(errors.map((e) => e.message)).toEqual([SUBSCRIPTIONS_OVER_HTTP_MESSAGE]);
+    expect(validate(schema, parse('{ ok }'), [...specifiedRules, NoSubscriptionsOverHttpRule])).toEqual([]);
   });
 });
