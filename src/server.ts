@@ -14,6 +14,7 @@ import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js'
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import { NoSubscriptionsOverHttpRule } from './core/subscriptions-over-http.js';
+import { createHideSuggestionsPlugin } from './core/hide-suggestions.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
@@ -73,6 +74,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   const apollo = new ApolloServer<Context>({
     schema: createSchema(),
     introspection: config.http.introspection,
+    // "Did you mean ...?" would spell out the schema to callers who may not introspect it.
+    hideSchemaDetailsFromClientErrors: production,
     // Limits checked before execution; each rejection is a 400 that states the limit.
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [...createDocumentLimitRules(config.limits), NoSubscriptionsOverHttpRule],
@@ -104,6 +107,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         budgets: createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
+      ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false }),

@@ -96,6 +96,37 @@ describe('in production', () => {
   });
 });
 
+describe('field suggestions', () => {
+  const typo = `{ modelz { totalCount } }`;
+  const variableTypo = ['query Q($f: ModelFilter) { models(filter: $f) { totalCount } }', { f: { nam: 'qwen' } }] as const;
+
+  it('are shown in development, in validation and variable errors', async () => {
+    const dev = await startHarness({ env: 'development' });
+    try {
+      const r = await dev.gql(typo);
+      expect([r.status, r.body.errors![0]!.message]).toEqual([400, 'Cannot query field "modelz" on type "Query". Did you mean "model" or "models"?']);
+      const v = await dev.gql(variableTypo[0], variableTypo[1]);
+      expect(v.body.errors![0]!.message).toContain('Did you mean "name"?');
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('are hidden in production, in validation and variable errors, with no upstream call', async () => {
+    const prod = await startHarness({ env: 'production' });
+    try {
+      const r = await prod.gql(typo);
+      expect([r.status, r.body.errors![0]!.message, r.body.errors![0]!.extensions!.code]).toEqual([400, 'Cannot query field "modelz" on type "Query".', 'GRAPHQL_VALIDATION_FAILED']);
+      const v = await prod.gql(variableTypo[0], variableTypo[1]);
+      expect([v.status, v.body.errors![0]!.message, v.body.errors![0]!.extensions!.code]).toEqual([400, 'Variable "$f" got invalid value { nam: "qwen" }; Field "nam" is not defined by type "ModelFilter".', 'BAD_USER_INPUT']);
+      expect(prod.responses.join('\n')).not.toContain('Did you mean');
+      expect(prod.actions()).toEqual([]);
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
 describe('subscriptions over HTTP', () => {
   const refusal = { message: SUBSCRIPTIONS_OVER_HTTP_MESSAGE, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
 

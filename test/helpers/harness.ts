@@ -85,8 +85,8 @@ export async function startHarness(
     callers?: AuthSettings;
     limits?: Partial<Config['limits']>;
     trustedDocuments?: { manifest: ReadonlyMap<string, string>; only: boolean };
-    /** NODE_ENV of the gateway (default test); production turns introspection and Sandbox off. */
-    env?: 'test' | 'production';
+    /** NODE_ENV of the gateway (default test); production turns introspection, Sandbox and field suggestions off. */
+    env?: 'test' | 'development' | 'production';
     /** ROUTER_SECRET: only requests carrying it may use _service and _entities. */
     routerSecret?: string;
     corsOrigins?: string[];
