@@ -15,6 +15,7 @@ import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.j
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import { NoSubscriptionsOverHttpRule } from './core/subscriptions-over-http.js';
 import { createHideSuggestionsPlugin } from './core/hide-suggestions.js';
+import { createTransportOptions, installTransportRules } from './core/transport.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
@@ -51,23 +52,20 @@ export interface Server {
 /** The caller of a request that skipped authentication (the Sandbox page): may do nothing. */
 const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), anonymous: true };
 
-/** Largest request body accepted, in bytes. */
-export const BODY_LIMIT = 1024 * 1024;
-
 /**
  * Builds the gateway: Apollo Server on Fastify, with the GraphQL endpoint at /graphql, a
  * liveness probe at /healthz (no upstream call) and a readiness probe at /readyz (one cached,
  * signed upstream call). Never listens; main.ts (or a test) does.
  */
-export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http'>, deps: ServerDeps): Promise<Server> {
+export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http' | 'transport'>, deps: ServerDeps): Promise<Server> {
   const { logger } = deps;
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
   const isRouter = createSharedSecretCheck(config.http.routerSecret?.reveal());
   const app = Fastify({
+    ...createTransportOptions(config.transport, logger),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
     genReqId: (req) => readRequestId(req.headers['x-request-id']),
   });
 
@@ -125,6 +123,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
+  // Before CORS, so its preflight route answers errors through the same handler.
+  installTransportRules(app, config.transport);
   await app.register(cors, { origin: config.http.corsOrigins.length ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
 
   // Callers authenticate before Apollo parses anything; the Sandbox page itself is public.

@@ -52,7 +52,7 @@ describe('the gateway server', () => {
     expect(res.status).toBe(400);
   });
 
-  it('rejects a body over 1 MB with 413 and no upstream call', async () => {
+  it('rejects a body over MAX_BODY_BYTES (1 MiB by default) with 413 and no upstream call', async () => {
     h.resetCalls();
     const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ models { totalCount } }`, pad: 'x'.repeat(1024 * 1024) }) });
     expect(res.status).toBe(413);

@@ -113,6 +113,9 @@ const EnvSchema = z.object({
   INTROSPECTION: optional(bool),
   PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
   ROUTER_SECRET: optional(token),
+  MAX_BODY_BYTES: optional(int(1024, 64 * 1024 * 1024)),
+  HEADERS_TIMEOUT_MS: optional(int(100, 120_000)),
+  REQUEST_TIMEOUT_MS: optional(int(100, 600_000)),
   PERSISTED_DOCUMENTS_ONLY: optional(bool),
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
@@ -181,6 +184,15 @@ export interface Config {
     /** When set, `_service` and `_entities` need it in `x-router-secret` (only the router may use them). */
     readonly routerSecret: Secret | undefined;
   };
+  /** What one HTTP request may cost the gateway before GraphQL sees it. */
+  readonly transport: {
+    /** Largest request body, whatever its content type or transfer encoding. */
+    readonly maxBodyBytes: number;
+    /** Time a client has to send its request line and headers. */
+    readonly headersTimeoutMs: number;
+    /** Time a client has to send its whole request, body included. */
+    readonly requestTimeoutMs: number;
+  };
   readonly emulator: {
     readonly host: string;
     readonly port: number | undefined;
@@ -241,6 +253,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.PERSISTED_DOCUMENTS_ONLY && !e.PERSISTED_DOCUMENTS_FILE) {
     throw new ConfigError('Invalid configuration: PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS_FILE (the manifest of documents to allow)');
   }
+  const headersTimeoutMs = e.HEADERS_TIMEOUT_MS ?? 10_000;
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS ?? 30_000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}): the headers are part of the request`);
+  }
   if (Boolean(e.EMULATOR_ACCESS_KEY_ID) !== Boolean(e.EMULATOR_ACCESS_KEY_SECRET)) {
     throw new ConfigError('Invalid configuration: EMULATOR_ACCESS_KEY_ID and EMULATOR_ACCESS_KEY_SECRET must be set together');
   }
@@ -283,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       routerSecret: e.ROUTER_SECRET ? new Secret(e.ROUTER_SECRET) : undefined,
       persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
     },
+    transport: { maxBodyBytes: e.MAX_BODY_BYTES ?? 1024 * 1024, headersTimeoutMs, requestTimeoutMs },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',
       port: e.EMULATOR_PORT,
