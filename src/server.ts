@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
 import cors from '@fastify/cors';
-import { AuthError, createAuthenticator, createSharedSecretCheck, type AuthSettings, type Caller } from './core/auth.js';
+import { AuthError, createAuthenticator, createSharedSecretCheck, readBearerToken, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
 import { createCallerBudgets } from './core/plugins/cost.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
@@ -62,6 +62,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
   const isRouter = createSharedSecretCheck(config.http.routerSecret?.reveal());
+  const isMetricsScraper = createSharedSecretCheck(config.http.metricsToken?.reveal());
   const app = Fastify({
     ...createTransportOptions(config.transport, logger),
     loggerInstance: logger as FastifyBaseLogger,
@@ -164,7 +165,16 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  // With METRICS_TOKEN set, only a scraper that sends it may read the gateway's traffic and callers.
+  const authenticateScraper = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isMetricsScraper(readBearerToken(request.headers.authorization))) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="pai-graph metrics"')
+      .type('application/json; charset=utf-8')
+      .send({ errors: [{ message: '/metrics needs Authorization: Bearer <METRICS_TOKEN>.', extensions: { code: 'UNAUTHENTICATED' } }] });
+  };
+  app.get('/metrics', { preHandler: authenticateScraper }, async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });
   app.get('/readyz', async (_req, reply) => {
     const { ready, body } = await readiness();

@@ -153,3 +153,34 @@ describe('subscriptions over HTTP', () => {
     expect(validate(schema, parse('{ ok }'), [...specifiedRules, NoSubscriptionsOverHttpRule])).toEqual([]);
   });
 });
+
+describe('/metrics', () => {
+  const TOKEN = 'metrics-token-7e6d5c4b3a29';
+
+  it('is open when METRICS_TOKEN is not set', async () => {
+    const res = await fetch(h.url.replace('/graphql', '/metrics'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('pai_graph_operations_total');
+  });
+
+  it('with METRICS_TOKEN, answers only its bearer, and never shows the token', async () => {
+    const guarded = await startHarness({ metricsToken: TOKEN });
+    try {
+      const metrics = guarded.url.replace('/graphql', '/metrics');
+      for (const authorization of [undefined, 'Bearer wrong-token-000000', `Bearer ${TOKEN}x`, `Basic ${Buffer.from(`prometheus:${TOKEN}`).toString('base64')}`, TOKEN]) {
+        const res = await fetch(metrics, { headers: authorization ? { authorization } : {} });
+        const text = await res.text();
+        expect([res.status, res.headers.get('www-authenticate'), JSON.parse(text)]).toEqual([
+          401,
+          'Bearer realm="pai-graph metrics"',
+          { errors: [{ message: '/metrics needs Authorization: Bearer <METRICS_TOKEN>.', extensions: { code: 'UNAUTHENTICATED' } }] },
+        ]);
+      }
+      const ok = await fetch(metrics, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect([ok.status, (await ok.text()).includes('pai_graph_operations_total')]).toEqual([200, true]);
+      expect(guarded.logs.join('\n')).not.toContain(TOKEN);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

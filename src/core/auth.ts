@@ -52,6 +52,11 @@ export function createSharedSecretCheck(secret: string | undefined): (presented:
   return (presented) => typeof presented === 'string' && timingSafeEqual(digest(presented), known);
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined for any other form. */
+export function readBearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer ([^\s]+)$/i.exec(header.trim())?.[1];
+}
+
 const SCOPES = new Set<Scope>(['read', 'write']);
 
 function parseScopes(text: string, where: string): Scope[] {
@@ -132,9 +137,8 @@ export function createAuthenticator(settings: AuthSettings) {
       if (settings.allowAnonymous) return anonymous;
       throw new AuthError(401, 'Authentication required: send Authorization: Bearer <gateway token>.');
     }
-    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
-    if (!match) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
-    const token = match[1]!;
+    const token = readBearerToken(header);
+    if (token === undefined) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
     // Compared as SHA-256 digests in constant time: equal lengths, and no token kept in memory.
     const presented = digest(token);
     for (const t of tokens) {

@@ -11,7 +11,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['ROUTER_SECRET', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -113,6 +113,7 @@ const EnvSchema = z.object({
   INTROSPECTION: optional(bool),
   PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
   ROUTER_SECRET: optional(token),
+  METRICS_TOKEN: optional(token),
   MAX_BODY_BYTES: optional(int(1024, 64 * 1024 * 1024)),
   HEADERS_TIMEOUT_MS: optional(int(100, 120_000)),
   REQUEST_TIMEOUT_MS: optional(int(100, 600_000)),
@@ -183,6 +184,8 @@ export interface Config {
     readonly persistedDocuments: { readonly file: string; readonly only: boolean } | undefined;
     /** When set, `_service` and `_entities` need it in `x-router-secret` (only the router may use them). */
     readonly routerSecret: Secret | undefined;
+    /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+    readonly metricsToken: Secret | undefined;
   };
   /** What one HTTP request may cost the gateway before GraphQL sees it. */
   readonly transport: {
@@ -299,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
       routerSecret: e.ROUTER_SECRET ? new Secret(e.ROUTER_SECRET) : undefined,
       persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
+      metricsToken: e.METRICS_TOKEN ? new Secret(e.METRICS_TOKEN) : undefined,
     },
     transport: { maxBodyBytes: e.MAX_BODY_BYTES ?? 1024 * 1024, headersTimeoutMs, requestTimeoutMs },
     emulator: {

@@ -86,6 +86,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...jwks, GATEWAY_JWT_CLOCK_SKEW_SECONDS: '0' }).auth.jwt).toMatchObject({ clockSkewSeconds: 0 });
   });
 
+  it('treats METRICS_TOKEN as a secret: never echoed, never in the config’s printed forms', async () => {
+    const token = 'metrics-config-token-0f1e2d3c';
+    expect(loadConfig({ METRICS_TOKEN: token }).http.metricsToken!.reveal()).toBe(token);
+    expect(loadConfig({}).http.metricsToken).toBeUndefined();
+    const { inspect } = await import('node:util');
+    expect(JSON.stringify(loadConfig({ METRICS_TOKEN: token }))).not.toContain(token);
+    expect(inspect(loadConfig({ METRICS_TOKEN: token }), { depth: 10 })).not.toContain(token);
+    const message = errorOf({ METRICS_TOKEN: 'has space-0f1e2d3c' });
+    expect(message).toBe('Invalid configuration: METRICS_TOKEN must not contain whitespace');
+  });
+
   it('never echoes a secret value, even when it is invalid', () => {
     const secret = 'sk-has space-9876543210';
     const message = errorOf({ DASHSCOPE_API_KEY: secret, PAI_REGION: 'cn-hangzhou' });
