@@ -6,13 +6,16 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Config } from './core/config.js';
 import { createFormatError } from './core/format-error.js';
 import cors from '@fastify/cors';
-import { AuthError, createAuthenticator, createSharedSecretCheck, type AuthSettings, type Caller } from './core/auth.js';
+import { AuthError, createAuthenticator, createSharedSecretCheck, readBearerToken, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
 import { createCallerBudgets } from './core/plugins/cost.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
+import { NoSubscriptionsOverHttpRule } from './core/subscriptions-over-http.js';
+import { createHideSuggestionsPlugin } from './core/hide-suggestions.js';
+import { createTransportOptions, installTransportRules } from './core/transport.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
@@ -50,32 +53,32 @@ export interface Server {
 /** The caller of a request that skipped authentication (the Sandbox page): may do nothing. */
 const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), anonymous: true };
 
-/** Largest request body accepted, in bytes. */
-export const BODY_LIMIT = 1024 * 1024;
-
 /**
  * Builds the gateway: Apollo Server on Fastify, with the GraphQL endpoint at /graphql, a
  * liveness probe at /healthz (no upstream call) and a readiness probe at /readyz (one cached,
  * signed upstream call). Never listens; main.ts (or a test) does.
  */
-export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http'>, deps: ServerDeps): Promise<Server> {
+export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http' | 'transport'>, deps: ServerDeps): Promise<Server> {
   const { logger } = deps;
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
   const isRouter = createSharedSecretCheck(config.http.routerSecret?.reveal());
+  const isMetricsScraper = createSharedSecretCheck(config.http.metricsToken?.reveal());
   const app = Fastify({
+    ...createTransportOptions(config.transport, logger),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
     genReqId: (req) => readRequestId(req.headers['x-request-id']),
   });
 
   const apollo = new ApolloServer<Context>({
     schema: createSchema(),
     introspection: config.http.introspection,
+    // "Did you mean ...?" would spell out the schema to callers who may not introspect it.
+    hideSchemaDetailsFromClientErrors: production,
     // Limits checked before execution; each rejection is a 400 that states the limit.
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: createDocumentLimitRules(config.limits),
+    validationRules: [...createDocumentLimitRules(config.limits), NoSubscriptionsOverHttpRule],
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -104,6 +107,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         budgets: createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
+      ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false }),
@@ -121,6 +125,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
+  // Before CORS, so its preflight route answers errors through the same handler.
+  installTransportRules(app, config.transport);
   await app.register(cors, { origin: config.http.corsOrigins.length ? [...config.http.corsOrigins] : false, credentials: false, maxAge: 600 });
 
   // Callers authenticate before Apollo parses anything; the Sandbox page itself is public.
@@ -163,7 +169,16 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  // With METRICS_TOKEN set, only a scraper that sends it may read the gateway's traffic and callers.
+  const authenticateScraper = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (isMetricsScraper(readBearerToken(request.headers.authorization))) return;
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="pai-graph metrics"')
+      .type('application/json; charset=utf-8')
+      .send({ errors: [{ message: '/metrics needs Authorization: Bearer <METRICS_TOKEN>.', extensions: { code: 'UNAUTHENTICATED' } }] });
+  };
+  app.get('/metrics', { preHandler: authenticateScraper }, async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });
   app.get('/readyz', async (_req, reply) => {
     const { ready, body } = await readiness();

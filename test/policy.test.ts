@@ -166,37 +166,81 @@ describe('CORS', () => {
 });
 
 describe('JWT callers', () => {
-  it('accepts a JWT signed by a key in the JWKS, with its scopes, and refuses forged, expired or foreign ones', async () => {
+  /** A local JWKS with one key, and a signer for tokens by that key (or another). */
+  async function startJwks() {
     const { createServer } = await import('node:http');
     const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const other = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    const jwks = createServer((_req, res) => {
+    const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ keys: [jwk] }));
     });
-    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
-    const port = (jwks.address() as { port: number }).port;
-    const sign = (claims: Record<string, unknown>, key = privateKey, expires = '5m') =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('pai-graph').setSubject('alice').setIssuedAt().setExpirationTime(expires).sign(key);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+    /** `expires` as jose takes it ('5m', '10s ago'), or null for a token without exp. */
+    const sign = (claims: Record<string, unknown>, opts: { key?: 'ours' | 'other'; expires?: string | null } = {}) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://idp.example.com').setAudience('pai-graph').setSubject('alice').setIssuedAt('1m ago');
+      if (opts.expires !== null) jwt.setExpirationTime(opts.expires ?? '5m');
+      return jwt.sign(opts.key === 'other' ? other.privateKey : privateKey);
+    };
+    return { url, sign, close: () => server.close() };
+  }
+
+  it('accepts a JWT signed by a key in the JWKS, with its scopes, and refuses forged, expired or foreign ones', async () => {
+    const jwks = await startJwks();
     const jwtHarness = await startHarness({
-      callers: { tokens: [], allowAnonymous: false, jwt: { jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer: 'https://idp.example.com', audience: 'pai-graph' } },
+      callers: { tokens: [], allowAnonymous: false, jwt: { jwksUrl: jwks.url, issuer: 'https://idp.example.com', audience: 'pai-graph', clockSkewSeconds: 30 } },
     });
     try {
-      const reader = await sign({ scope: 'pai-graph:read' });
+      const reader = await jwks.sign({ scope: 'pai-graph:read' });
       const ok = await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(reader));
       expect(ok.status).toBe(200);
       expect(ok.body.errors).toBeUndefined();
       const mutation = await jwtHarness.gql(`mutation { deleteModel(input: { id: "model-x" }) { deletedId } }`, {}, as(reader));
       expect(mutation.status).toBe(403);
       expect(mutation.body.errors![0]!.message).toBe('jwt:alice may not run mutations: its token lacks the write scope.');
-      for (const bad of [await sign({ scope: 'read' }, other.privateKey), await sign({ scope: 'read' }, privateKey, '1s ago'), `${reader.slice(0, -4)}AAAA`]) {
-        expect((await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(bad))).status).toBe(401);
+      for (const [bad, message] of [
+        [await jwks.sign({ scope: 'read' }, { key: 'other' }), 'The bearer token is not valid.'],
+        [await jwks.sign({ scope: 'read' }, { expires: '2m ago' }), 'The bearer token has expired.'],
+        [`${reader.slice(0, -4)}AAAA`, 'The bearer token is not valid.'],
+      ]) {
+        const refused = await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(bad!));
+        expect([refused.status, refused.body]).toEqual([401, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }]);
       }
-      expect(jwtHarness.emulator.calls).toHaveLength(1);
+      expect(jwtHarness.actions()).toEqual(['ListModels']);
     } finally {
       await jwtHarness.close();
+      jwks.close();
+    }
+  });
+
+  it('refuses a JWT without exp with 401 naming the claim, calling nothing', async () => {
+    const jwks = await startJwks();
+    const jwtHarness = await startHarness({ callers: { tokens: [], allowAnonymous: false, jwt: { jwksUrl: jwks.url, clockSkewSeconds: 30 } } });
+    try {
+      const forever = await jwks.sign({ scope: 'pai-graph:read' }, { expires: null });
+      const r = await jwtHarness.gql(`{ models(first: 1) { totalCount } }`, {}, as(forever));
+      expect([r.status, r.body]).toEqual([401, { errors: [{ message: 'The bearer token must carry an expiry (exp claim).', extensions: { code: 'UNAUTHENTICATED' } }] }]);
+      expect(jwtHarness.actions()).toEqual([]);
+    } finally {
+      await jwtHarness.close();
+      jwks.close();
+    }
+  });
+
+  it('tolerates GATEWAY_JWT_CLOCK_SKEW_SECONDS of clock difference on exp, and no more', async () => {
+    const { createAuthenticator } = await import('../src/core/auth.js');
+    const jwks = await startJwks();
+    try {
+      // Expired 10 s ago by the gateway's clock: an issuer 10 s ahead would still call it valid.
+      const token = await jwks.sign({ scope: 'pai-graph:read' }, { expires: '10s ago' });
+      const skewed = createAuthenticator({ tokens: [], allowAnonymous: false, jwt: { jwksUrl: jwks.url, clockSkewSeconds: 30 } });
+      expect((await skewed(`Bearer ${token}`)).name).toBe('jwt:alice');
+      const strict = createAuthenticator({ tokens: [], allowAnonymous: false, jwt: { jwksUrl: jwks.url, clockSkewSeconds: 0 } });
+      await expect(strict(`Bearer ${token}`)).rejects.toThrow('The bearer token has expired.');
+    } finally {
       jwks.close();
     }
   });

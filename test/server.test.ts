@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GraphQLError } from 'graphql';
+import { buildSchema, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
+import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/subscriptions-over-http.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
@@ -51,7 +52,7 @@ describe('the gateway server', () => {
     expect(res.status).toBe(400);
   });
 
-  it('rejects a body over 1 MB with 413 and no upstream call', async () => {
+  it('rejects a body over MAX_BODY_BYTES (1 MiB by default) with 413 and no upstream call', async () => {
     h.resetCalls();
     const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ models { totalCount } }`, pad: 'x'.repeat(1024 * 1024) }) });
     expect(res.status).toBe(413);
@@ -91,6 +92,95 @@ describe('in production', () => {
       expect((await prod.gql(`{ models(first: 1) { totalCount } }`)).body.errors).toBeUndefined();
     } finally {
       await prod.close();
+    }
+  });
+});
+
+describe('field suggestions', () => {
+  const typo = `{ modelz { totalCount } }`;
+  const variableTypo = ['query Q($f: ModelFilter) { models(filter: $f) { totalCount } }', { f: { nam: 'qwen' } }] as const;
+
+  it('are shown in development, in validation and variable errors', async () => {
+    const dev = await startHarness({ env: 'development' });
+    try {
+      const r = await dev.gql(typo);
+      expect([r.status, r.body.errors![0]!.message]).toEqual([400, 'Cannot query field "modelz" on type "Query". Did you mean "model" or "models"?']);
+      const v = await dev.gql(variableTypo[0], variableTypo[1]);
+      expect(v.body.errors![0]!.message).toContain('Did you mean "name"?');
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('are hidden in production, in validation and variable errors, with no upstream call', async () => {
+    const prod = await startHarness({ env: 'production' });
+    try {
+      const r = await prod.gql(typo);
+      expect([r.status, r.body.errors![0]!.message, r.body.errors![0]!.extensions!.code]).toEqual([400, 'Cannot query field "modelz" on type "Query".', 'GRAPHQL_VALIDATION_FAILED']);
+      const v = await prod.gql(variableTypo[0], variableTypo[1]);
+      expect([v.status, v.body.errors![0]!.message, v.body.errors![0]!.extensions!.code]).toEqual([400, 'Variable "$f" got invalid value { nam: "qwen" }; Field "nam" is not defined by type "ModelFilter".', 'BAD_USER_INPUT']);
+      expect(prod.responses.join('\n')).not.toContain('Did you mean');
+      expect(prod.actions()).toEqual([]);
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe('subscriptions over HTTP', () => {
+  const refusal = { message: SUBSCRIPTIONS_OVER_HTTP_MESSAGE, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+
+  it('refuses a subscription sent by POST with 400 pointing to WebSocket, calling nothing', async () => {
+    h.resetCalls();
+    const r = await h.gql(`subscription { models { totalCount } }`);
+    expect([r.status, r.result]).toEqual([400, { errors: [refusal] }]);
+    expect(SUBSCRIPTIONS_OVER_HTTP_MESSAGE).toContain('graphql-transport-ws');
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('refuses a subscription sent by GET the same way', async () => {
+    h.resetCalls();
+    const res = await fetch(`${h.url}?query=${encodeURIComponent('subscription { models { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const { extensions: _cost, ...result } = (await res.json()) as Record<string, unknown>;
+    expect([res.status, result]).toEqual([400, { errors: [refusal] }]);
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('refuses them once the schema has a Subscription type too', () => {
+    const schema = buildSchema('type Query { ok: Boolean } type Subscription { modelChanged: ID }');
+    const errors = validate(schema, parse('subscription OnChange { modelChanged }'), [...specifiedRules, NoSubscriptionsOverHttpRule]);
+    expect(errors.map((e) => e.message)).toEqual([SUBSCRIPTIONS_OVER_HTTP_MESSAGE]);
+    expect(validate(schema, parse('{ ok }'), [...specifiedRules, NoSubscriptionsOverHttpRule])).toEqual([]);
+  });
+});
+
+describe('/metrics', () => {
+  const TOKEN = 'metrics-token-7e6d5c4b3a29';
+
+  it('is open when METRICS_TOKEN is not set', async () => {
+    const res = await fetch(h.url.replace('/graphql', '/metrics'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('pai_graph_operations_total');
+  });
+
+  it('with METRICS_TOKEN, answers only its bearer, and never shows the token', async () => {
+    const guarded = await startHarness({ metricsToken: TOKEN });
+    try {
+      const metrics = guarded.url.replace('/graphql', '/metrics');
+      for (const authorization of [undefined, 'Bearer wrong-token-000000', `Bearer ${TOKEN}x`, `Basic ${Buffer.from(`prometheus:${TOKEN}`).toString('base64')}`, TOKEN]) {
+        const res = await fetch(metrics, { headers: authorization ? { authorization } : {} });
+        const text = await res.text();
+        expect([res.status, res.headers.get('www-authenticate'), JSON.parse(text)]).toEqual([
+          401,
+          'Bearer realm="pai-graph metrics"',
+          { errors: [{ message: '/metrics needs Authorization: Bearer <METRICS_TOKEN>.', extensions: { code: 'UNAUTHENTICATED' } }] },
+        ]);
+      }
+      const ok = await fetch(metrics, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect([ok.status, (await ok.text()).includes('pai_graph_operations_total')]).toEqual([200, true]);
+      expect(guarded.logs.join('\n')).not.toContain(TOKEN);
+    } finally {
+      await guarded.close();
     }
   });
 });

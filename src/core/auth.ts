@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 
 /**
  * Who may call the gateway. Callers present `Authorization: Bearer <token>`: a static token
@@ -29,6 +29,8 @@ export interface JwtSettings {
   readonly jwksUrl: string;
   readonly issuer?: string | undefined;
   readonly audience?: string | undefined;
+  /** Clock difference tolerated between the issuer and the gateway when checking exp, nbf and iat. */
+  readonly clockSkewSeconds: number;
 }
 
 export interface AuthSettings {
@@ -48,6 +50,11 @@ export function createSharedSecretCheck(secret: string | undefined): (presented:
   if (secret === undefined) return () => true;
   const known = digest(secret);
   return (presented) => typeof presented === 'string' && timingSafeEqual(digest(presented), known);
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined for any other form. */
+export function readBearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer ([^\s]+)$/i.exec(header.trim())?.[1];
 }
 
 const SCOPES = new Set<Scope>(['read', 'write']);
@@ -101,6 +108,24 @@ export class AuthError extends Error {
   }
 }
 
+async function verifyJwt(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, jwt: JwtSettings): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, jwks, {
+      ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+      ...(jwt.audience ? { audience: jwt.audience } : {}),
+      // A token without an expiry would stay a valid credential forever once leaked.
+      requiredClaims: ['exp'],
+      clockTolerance: jwt.clockSkewSeconds,
+    });
+    return payload;
+  } catch (err) {
+    // jose checks claims only after the signature, so naming the failed claim tells a forger nothing.
+    if (err instanceof joseErrors.JWTExpired) throw new AuthError(401, 'The bearer token has expired.');
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp') throw new AuthError(401, 'The bearer token must carry an expiry (exp claim).');
+    throw new AuthError(401, 'The bearer token is not valid.');
+  }
+}
+
 /** Resolves the caller of a request from its Authorization header. */
 export function createAuthenticator(settings: AuthSettings) {
   const tokens = settings.tokens.map((t) => ({ ...t, hash: Buffer.from(t.sha256, 'hex') }));
@@ -112,30 +137,22 @@ export function createAuthenticator(settings: AuthSettings) {
       if (settings.allowAnonymous) return anonymous;
       throw new AuthError(401, 'Authentication required: send Authorization: Bearer <gateway token>.');
     }
-    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
-    if (!match) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
-    const token = match[1]!;
+    const token = readBearerToken(header);
+    if (token === undefined) throw new AuthError(401, 'The Authorization header must be "Bearer <gateway token>".');
     // Compared as SHA-256 digests in constant time: equal lengths, and no token kept in memory.
     const presented = digest(token);
     for (const t of tokens) {
       if (timingSafeEqual(presented, t.hash)) return { name: t.name, scopes: new Set(t.scopes), anonymous: false };
     }
-    if (jwks && token.split('.').length === 3) {
-      try {
-        const { payload } = await jwtVerify(token, jwks, {
-          ...(settings.jwt?.issuer ? { issuer: settings.jwt.issuer } : {}),
-          ...(settings.jwt?.audience ? { audience: settings.jwt.audience } : {}),
-        });
-        const scopes = new Set(
-          String(payload.scope ?? '')
-            .split(/\s+/)
-            .map((s) => s.replace(/^pai-graph:/, ''))
-            .filter((s): s is Scope => SCOPES.has(s as Scope)),
-        );
-        return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes, anonymous: false };
-      } catch {
-        throw new AuthError(401, 'The bearer token is not valid.');
-      }
+    if (jwks && settings.jwt && token.split('.').length === 3) {
+      const payload = await verifyJwt(token, jwks, settings.jwt);
+      const scopes = new Set(
+        String(payload.scope ?? '')
+          .split(/\s+/)
+          .map((s) => s.replace(/^pai-graph:/, ''))
+          .filter((s): s is Scope => SCOPES.has(s as Scope)),
+      );
+      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes, anonymous: false };
     }
     throw new AuthError(401, 'The bearer token is not valid.');
   };

@@ -11,7 +11,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['ROUTER_SECRET', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -94,6 +94,7 @@ const EnvSchema = z.object({
   GATEWAY_JWKS_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS' })),
   GATEWAY_JWT_ISSUER: optional(z.string().trim().min(1)),
   GATEWAY_JWT_AUDIENCE: optional(z.string().trim().min(1)),
+  GATEWAY_JWT_CLOCK_SKEW_SECONDS: optional(int(0, 300)),
   ALLOW_ANONYMOUS: optional(bool),
   MAX_OPERATION_COST: optional(int(1, 100_000)),
   CALLER_BUDGET: optional(int(1, 1_000_000)),
@@ -112,6 +113,10 @@ const EnvSchema = z.object({
   INTROSPECTION: optional(bool),
   PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
   ROUTER_SECRET: optional(token),
+  METRICS_TOKEN: optional(token),
+  MAX_BODY_BYTES: optional(int(1024, 64 * 1024 * 1024)),
+  HEADERS_TIMEOUT_MS: optional(int(100, 120_000)),
+  REQUEST_TIMEOUT_MS: optional(int(100, 600_000)),
   PERSISTED_DOCUMENTS_ONLY: optional(bool),
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
@@ -179,6 +184,17 @@ export interface Config {
     readonly persistedDocuments: { readonly file: string; readonly only: boolean } | undefined;
     /** When set, `_service` and `_entities` need it in `x-router-secret` (only the router may use them). */
     readonly routerSecret: Secret | undefined;
+    /** When set, GET /metrics needs `Authorization: Bearer <it>`. */
+    readonly metricsToken: Secret | undefined;
+  };
+  /** What one HTTP request may cost the gateway before GraphQL sees it. */
+  readonly transport: {
+    /** Largest request body, whatever its content type or transfer encoding. */
+    readonly maxBodyBytes: number;
+    /** Time a client has to send its request line and headers. */
+    readonly headersTimeoutMs: number;
+    /** Time a client has to send its whole request, body included. */
+    readonly requestTimeoutMs: number;
   };
   readonly emulator: {
     readonly host: string;
@@ -240,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.PERSISTED_DOCUMENTS_ONLY && !e.PERSISTED_DOCUMENTS_FILE) {
     throw new ConfigError('Invalid configuration: PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS_FILE (the manifest of documents to allow)');
   }
+  const headersTimeoutMs = e.HEADERS_TIMEOUT_MS ?? 10_000;
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS ?? 30_000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}): the headers are part of the request`);
+  }
   if (Boolean(e.EMULATOR_ACCESS_KEY_ID) !== Boolean(e.EMULATOR_ACCESS_KEY_SECRET)) {
     throw new ConfigError('Invalid configuration: EMULATOR_ACCESS_KEY_ID and EMULATOR_ACCESS_KEY_SECRET must be set together');
   }
@@ -261,7 +282,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auth: {
       tokens: e.GATEWAY_TOKENS ?? [],
       tokensFile: e.GATEWAY_TOKENS_FILE,
-      jwt: e.GATEWAY_JWKS_URL ? { jwksUrl: e.GATEWAY_JWKS_URL, issuer: e.GATEWAY_JWT_ISSUER, audience: e.GATEWAY_JWT_AUDIENCE } : undefined,
+      jwt: e.GATEWAY_JWKS_URL
+        ? { jwksUrl: e.GATEWAY_JWKS_URL, issuer: e.GATEWAY_JWT_ISSUER, audience: e.GATEWAY_JWT_AUDIENCE, clockSkewSeconds: e.GATEWAY_JWT_CLOCK_SKEW_SECONDS ?? 30 }
+        : undefined,
       // Demo mode (no upstream) is open to anyone: it spends nothing.
       allowAnonymous: e.ALLOW_ANONYMOUS ?? !target,
     },
@@ -279,7 +302,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
       routerSecret: e.ROUTER_SECRET ? new Secret(e.ROUTER_SECRET) : undefined,
       persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
+      metricsToken: e.METRICS_TOKEN ? new Secret(e.METRICS_TOKEN) : undefined,
     },
+    transport: { maxBodyBytes: e.MAX_BODY_BYTES ?? 1024 * 1024, headersTimeoutMs, requestTimeoutMs },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',
       port: e.EMULATOR_PORT,

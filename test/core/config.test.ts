@@ -64,10 +64,37 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV must be development, production or test'],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer between 100 and 120000'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
+    [{ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES must be an integer between 1024 and 67108864 (got "100")'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS must be an integer between 100 and 120000 (got "0")'],
+    [{ REQUEST_TIMEOUT_MS: '1h' }, 'REQUEST_TIMEOUT_MS must be an integer between 100 and 600000 (got "1h")'],
+    [{ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '5000' }, 'HEADERS_TIMEOUT_MS (20000) must not exceed REQUEST_TIMEOUT_MS (5000): the headers are part of the request'],
+    [{ GATEWAY_JWT_CLOCK_SKEW_SECONDS: '301' }, 'GATEWAY_JWT_CLOCK_SKEW_SECONDS must be an integer between 0 and 300 (got "301")'],
   ])('stops on %j with one line naming the variable and the rule', (env, expected) => {
     const message = errorOf(env as Record<string, string>);
     expect(message).toContain(expected);
     expect(message).not.toContain('\n');
+  });
+
+  it('reads the transport limits, with their defaults', () => {
+    expect(loadConfig({}).transport).toEqual({ maxBodyBytes: 1048576, headersTimeoutMs: 10000, requestTimeoutMs: 30000 });
+    expect(loadConfig({ MAX_BODY_BYTES: '65536', HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '2000' }).transport).toEqual({ maxBodyBytes: 65536, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
+  });
+
+  it('reads the JWT clock skew (30 s by default)', () => {
+    const jwks = { GATEWAY_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' };
+    expect(loadConfig(jwks).auth.jwt).toMatchObject({ clockSkewSeconds: 30 });
+    expect(loadConfig({ ...jwks, GATEWAY_JWT_CLOCK_SKEW_SECONDS: '0' }).auth.jwt).toMatchObject({ clockSkewSeconds: 0 });
+  });
+
+  it('treats METRICS_TOKEN as a secret: never echoed, never in the config’s printed forms', async () => {
+    const token = 'metrics-config-token-0f1e2d3c';
+    expect(loadConfig({ METRICS_TOKEN: token }).http.metricsToken!.reveal()).toBe(token);
+    expect(loadConfig({}).http.metricsToken).toBeUndefined();
+    const { inspect } = await import('node:util');
+    expect(JSON.stringify(loadConfig({ METRICS_TOKEN: token }))).not.toContain(token);
+    expect(inspect(loadConfig({ METRICS_TOKEN: token }), { depth: 10 })).not.toContain(token);
+    const message = errorOf({ METRICS_TOKEN: 'has space-0f1e2d3c' });
+    expect(message).toBe('Invalid configuration: METRICS_TOKEN must not contain whitespace');
   });
 
   it('never echoes a secret value, even when it is invalid', () => {

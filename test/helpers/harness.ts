@@ -85,11 +85,15 @@ export async function startHarness(
     callers?: AuthSettings;
     limits?: Partial<Config['limits']>;
     trustedDocuments?: { manifest: ReadonlyMap<string, string>; only: boolean };
-    /** NODE_ENV of the gateway (default test); production turns introspection and Sandbox off. */
-    env?: 'test' | 'production';
+    /** NODE_ENV of the gateway (default test); production turns introspection, Sandbox and field suggestions off. */
+    env?: 'test' | 'development' | 'production';
     /** ROUTER_SECRET: only requests carrying it may use _service and _entities. */
     routerSecret?: string;
     corsOrigins?: string[];
+    /** METRICS_TOKEN: /metrics then needs it as a bearer token. */
+    metricsToken?: string;
+    /** MAX_BODY_BYTES, HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS (defaults as in config). */
+    transport?: Partial<Config['transport']>;
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
@@ -124,7 +128,8 @@ export async function startHarness(
   const { app } = await createServer({
     env: opts.env ?? 'test',
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
-    http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined },
+    http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
+    transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
     upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
