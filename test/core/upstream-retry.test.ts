@@ -131,6 +131,28 @@ describe('an upstream answer that names a time', () => {
   });
 });
 
+describe('what is retried', () => {
+  it('a create that timed out is not repeated (it may have been done); a read that timed out is tried 3 times', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    v = virtualClient({ timeoutMs: 300 });
+    v.upstream.script('CreateModel', { hang: true });
+    v.upstream.script('ListModels', { hang: true }, { hang: true }, { hang: true });
+    const create = start(v.client, OPS.CreateModel, 15_000, 'create-1');
+    const read = start(v.client, OPS.ListModels, 15_000, 'op-1');
+    await advanceTo(20_000);
+    expect(create.error?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', upstream: { action: 'CreateModel' } });
+    expect(create.settledAt).toBe(300);
+    expect(read.error?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', upstream: { action: 'ListModels' } });
+    // 300 ms timeouts with jittered backoffs of 100 and 200 ms between them.
+    expect(sends()).toEqual([
+      ['create-1', 0],
+      ['op-1', 0],
+      ['op-1', 400],
+      ['op-1', 900],
+    ]);
+  });
+});
+
 describe('a pause and the callers’ deadlines', () => {
   it('a caller whose deadline the pause would pass gets RATE_LIMITED with retryAfter at once, and nothing is sent for it', async () => {
     v = virtualClient();
