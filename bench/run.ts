@@ -42,7 +42,7 @@ const { app } = await createServer(
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 1000, budget: 1e12, budgetRestoreRate: 1e9 },
     http: { corsOrigins: [], introspection: false, persistedDocuments: undefined, routerSecret: undefined, metricsToken: undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
-    upstream: { timeoutMs: 10_000, concurrency: 8, readinessCacheMs: 60_000, deadlineMs: 15_000, qpsLimits },
+    upstream: { timeoutMs: 10_000, concurrency: 8, readinessCacheMs: 60_000, deadlineMs: 15_000, qpsLimits, maxPauseMs: 10_000 },
   },
   { upstream, logger, metrics, auth: { tokens: [], allowAnonymous: true } },
 );

@@ -58,7 +58,7 @@ async function main() {
     createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) }),
   );
   const metrics = createMetrics();
-  const governor = createGovernor({ rules: config.upstream.qpsLimits, onWait: metrics.onGovernorWait });
+  const governor = createGovernor({ rules: config.upstream.qpsLimits, maxPauseMs: config.upstream.maxPauseMs, onWait: metrics.onGovernorWait });
   const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents });
   const { tokensFile } = config.auth;
   const auth: AuthSettings = { ...config.auth, tokens: [...config.auth.tokens, ...(tokensFile ? readOrExit('GATEWAY_TOKENS_FILE', () => readTokensFile(tokensFile)) : [])] };

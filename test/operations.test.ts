@@ -57,6 +57,8 @@ describe('/readyz', () => {
     expect(body.status).toBe('ready');
     expect(body.breakers).toEqual({ AIWorkSpace: 'closed', PaiStudio: 'closed', 'pai-dlc': 'closed', PaiLLMTrace: 'closed' });
     expect(body.governor).toEqual([expect.objectContaining({ key: 'pai-dlc:ListTensorboards', pausedForMs: expect.any(Number) })]);
-    expect(body.governor[0]!.pausedForMs).toBeGreaterThan(20_000);
+    // PAI asked for 30 s; one pause lasts at most UPSTREAM_MAX_PAUSE_MS (10 s by default).
+    expect(body.governor[0]!.pausedForMs).toBeGreaterThan(0);
+    expect(body.governor[0]!.pausedForMs).toBeLessThanOrEqual(10_000);
   });
 });

@@ -3,7 +3,7 @@ import { parseGatewayTokens, type AuthSettings } from './auth.js';
 import type { DocumentLimits } from './plugins/document-limits.js';
 import { Secret } from './secret.js';
 import type { AccessKeyCredential } from './upstream/credentials.js';
-import { DEFAULT_QPS_LIMITS, parseQpsLimits, type QpsRule } from './upstream/governor.js';
+import { DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits, type QpsRule } from './upstream/governor.js';
 import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './upstream/products.js';
 
 /**
@@ -88,6 +88,7 @@ const EnvSchema = z.object({
   UPSTREAM_CONCURRENCY: optional(int(1, 64)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
+  UPSTREAM_MAX_PAUSE_MS: optional(int(1000, 600_000)),
   SHUTDOWN_GRACE_MS: optional(int(0, 600_000)),
   GATEWAY_TOKENS: optional(parsed(parseGatewayTokens)),
   GATEWAY_TOKENS_FILE: optional(z.string().trim().min(1)),
@@ -166,6 +167,8 @@ export interface Config {
     readonly deadlineMs: number;
     /** QPS limit rules per action (PAI_QPS_LIMITS). */
     readonly qpsLimits: readonly QpsRule[];
+    /** The longest an upstream answer (Retry-After, x-acs-retry-after) may hold an action. */
+    readonly maxPauseMs: number;
   };
   /** Who may call the gateway. `tokensFile` is read by main.ts. */
   readonly auth: AuthSettings & { readonly tokensFile: string | undefined };
@@ -278,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
       deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,
       qpsLimits: e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS),
+      maxPauseMs: e.UPSTREAM_MAX_PAUSE_MS ?? DEFAULT_MAX_PAUSE_MS,
     },
     auth: {
       tokens: e.GATEWAY_TOKENS ?? [],

@@ -3,7 +3,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient, type UpstreamClient } from '../../src/core/upstream/client.js';
 import type { BreakerOptions } from '../../src/core/upstream/breaker.js';
-import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits } from '../../src/core/upstream/governor.js';
+import { createGovernor, DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits } from '../../src/core/upstream/governor.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
 import { staticCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
 import { createAccessKeySigner, createBearerSigner, type Signer } from '../../src/core/upstream/signer.js';
@@ -78,6 +78,8 @@ export async function startHarness(
     readinessCacheMs?: number;
     /** PAI_QPS_LIMITS for the gateway's governor (default: PAI's documented limits). */
     qpsLimits?: string;
+    /** UPSTREAM_MAX_PAUSE_MS: the longest pause one upstream answer can impose (default 10000). */
+    maxPauseMs?: number;
     breaker?: Partial<BreakerOptions>;
     /** OPERATION_DEADLINE_MS (default 15000). */
     deadlineMs?: number;
@@ -121,7 +123,7 @@ export async function startHarness(
         : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
-    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), onWait: metrics.onGovernorWait }),
+    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS, onWait: metrics.onGovernorWait }),
     events: metrics.upstreamEvents,
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
   });
@@ -130,7 +132,7 @@ export async function startHarness(
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
-    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS) } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;

@@ -101,6 +101,18 @@ function retryable(op: OperationSpec<unknown>, error: UpstreamError): boolean {
 }
 
 /**
+ * How long an upstream answer told us to leave the action alone, if it did: a throttling
+ * answer always (1 s when it names no time), a 5xx when it carries Retry-After or
+ * x-acs-retry-after. Errors without an upstream status (timeouts, resets, an open circuit)
+ * are the gateway's own and name nothing.
+ */
+function namedWaitMs(error: UpstreamError): number | undefined {
+  if (error.upstream.status === undefined) return undefined;
+  if (error.code === ErrorCode.RATE_LIMITED) return error.retryAfterMs ?? 1000;
+  return error.upstream.status >= 500 ? error.retryAfterMs : undefined;
+}
+
+/**
  * The single upstream client. One place builds the URL from the operation's ROA path,
  * encodes the body, hands the exact request to the signer, keeps to the governor's limits,
  * retries what is safe to retry, enforces the timeout and the operation's deadline, trips
@@ -112,6 +124,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const governor = options.governor ?? createGovernor({ rules: parseQpsLimits(DEFAULT_QPS_LIMITS) });
   const breakers = createBreakers(options.breaker, options.events?.onBreaker);
   const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+
+  /**
+   * The wait the answer's headers name, capped at the governor's longest pause: the gateway
+   * holds the action no longer than that, so it tells its callers no more either.
+   */
+  function readWait(headers: Headers, where: Record<string, unknown>): number | undefined {
+    const named = readRetryAfterMs(headers);
+    if (named === undefined || named <= governor.maxPauseMs) return named;
+    logger.warn({ upstream: where, retryAfterMs: named, maxPauseMs: governor.maxPauseMs }, 'upstream named a wait longer than UPSTREAM_MAX_PAUSE_MS; holding the action for that maximum');
+    return governor.maxPauseMs;
+  }
 
   /** One attempt: sign, send, read, map. Throws typed errors only. */
   async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: { url: URL; headers: Headers; body: string | undefined }, opts: CallOptions, timeout: number): Promise<Res> {
@@ -145,7 +168,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const errorBody = readErrorBody(text);
       errorBody.requestId ??= headerRequestId;
       errorBody.message = scrub(errorBody.message);
-      const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status }, errorBody, readRetryAfterMs(response.headers));
+      const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status }, errorBody, readWait(response.headers, { ...where, status: response.status, requestId: errorBody.requestId }));
       logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed');
       throw error;
     }
@@ -164,7 +187,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (errorBody.code && !/^(200|OK|Success)$/i.test(errorBody.code)) {
         errorBody.requestId ??= requestIdText;
         errorBody.message = scrub(errorBody.message);
-        const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status, classifyAs: 400 }, errorBody, undefined);
+        const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status, classifyAs: 400 }, errorBody, readWait(response.headers, { ...where, status: response.status, requestId: errorBody.requestId }));
         logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed (error in a 2xx body)');
         throw error;
       }
@@ -211,15 +234,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
         options.events?.onAttempt?.({ product: op.product, action: op.action, status: err.upstream.status, outcome: err.code, ms: performance.now() - started, attempt: n });
-        if (err.code === ErrorCode.RATE_LIMITED && err.upstream.status !== undefined) governor.pause(op.product, op.action, err.retryAfterMs ?? 1000);
+        // A named time holds the action for every caller, whether or not this call may be
+        // retried: a create answered 503 with Retry-After is not repeated, yet its time stands.
+        const named = namedWaitMs(err);
+        const heldMs = named === undefined ? undefined : governor.pause(op.product, op.action, named);
         if (n >= MAX_ATTEMPTS || !retryable(op, err)) throw err;
-        // Throttled: the governor holds the next attempt until PAI's time. Otherwise back off
-        // exponentially with full jitter. Either way, only if the retry can finish in time.
-        const delay = err.code === ErrorCode.RATE_LIMITED ? (err.retryAfterMs ?? 1000) : Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n);
+        // The governor keeps the next attempt back until the pause ends. A failure (not a
+        // throttling answer) also backs off exponentially with full jitter, so a 5xx with
+        // `Retry-After: 0` is not repeated at once. Either way, only if the retry fits in time.
+        const backoff = err.code === ErrorCode.RATE_LIMITED ? 0 : Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n);
+        const delay = Math.max(heldMs ?? 0, backoff);
         if (Date.now() + delay >= deadline) throw err;
         options.events?.onRetry?.({ product: op.product, action: op.action, reason: err.code, delayMs: delay });
         logger.info({ upstream: { product: op.product, action: op.action }, attempt: n, delayMs: Math.round(delay), reason: err.code }, 'retrying upstream call');
-        if (err.code !== ErrorCode.RATE_LIMITED) await sleep(delay);
+        if (backoff > (heldMs ?? 0)) await sleep(backoff);
       }
     }
   }

@@ -28,10 +28,11 @@ export function readErrorBody(text: string): UpstreamErrorBody {
 export function readRetryAfterMs(headers: Headers, now = Date.now()): number | undefined {
   const acs = headers.get('x-acs-retry-after');
   if (acs && /^\d+$/.test(acs.trim()) && Number(acs) > 0) return Number(acs);
-  const std = headers.get('retry-after');
+  const std = headers.get('retry-after')?.trim();
   if (!std) return undefined;
-  if (/^\d+$/.test(std.trim())) return Number(std) * 1000;
-  const date = Date.parse(std);
+  if (/^\d+$/.test(std)) return Number(std) * 1000;
+  // Only a date with a month or weekday name: V8's lenient Date.parse reads "1.5" as a day in 2001.
+  const date = /[a-z]/i.test(std) ? Date.parse(std) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
@@ -73,11 +74,12 @@ export function mapUpstreamError(
   if (status >= 400 && status < 500) {
     return new UpstreamError(ErrorCode.BAD_USER_INPUT, `${product} rejected ${action}${said}`, upstream);
   }
+  // A 5xx that names a time keeps it: the client holds the action until then.
   if (status === 503) {
     return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `${product} is unavailable (HTTP 503) for ${action}`, upstream, { retryAfterMs });
   }
   if (status === 504) {
-    return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${product} timed out serving ${action} (HTTP 504)`, upstream);
+    return new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${product} timed out serving ${action} (HTTP 504)`, upstream, { retryAfterMs });
   }
-  return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${product} failed to serve ${action} (HTTP ${status})`, upstream);
+  return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${product} failed to serve ${action} (HTTP ${status})`, upstream, { retryAfterMs });
 }
