@@ -3,7 +3,7 @@ import { buildSchema, GraphQLError, parse, specifiedRules, validate } from 'grap
 import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
-import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/subscriptions-over-http.js';
+import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/plugins/subscriptions-over-http.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
