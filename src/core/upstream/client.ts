@@ -223,6 +223,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
     for (let n = 1; ; n += 1) {
       await governor.admit(op.product, op.action, deadline);
+      // The operation may have ended while this call waited for its slot or a pause.
+      if (opts.signal?.aborted) throw new OperationEndedError();
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} ${op.action} could not finish within the operation's deadline`, { product: op.product, action: op.action });
       const timeout = Math.max(1, Math.min(timeoutMs, remaining));
