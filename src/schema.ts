@@ -13,12 +13,11 @@ import {
   type GraphQLInputField,
   type GraphQLSchema,
 } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
 import { evalTaskResolvers } from './eval-tasks/index.js';
 import { Accessibility } from './core/enums.js';
-import { JSONScalar, LongScalar } from './core/scalars.js';
+import { DateTimeScalar, JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
 import { tensorboardResolvers } from './tensorboards/index.js';
 
@@ -33,7 +32,7 @@ export function loadTypeDefs(): string[] {
 }
 
 /** Scalars and enums shared by every domain (schema/base.graphql). */
-const baseResolvers: Resolvers = { DateTime: DateTimeResolver, JSON: JSONScalar, Long: LongScalar, Accessibility };
+const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
 const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]);
 

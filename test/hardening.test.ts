@@ -222,6 +222,22 @@ describe('sizes and characters of every argument', () => {
     expect(h.actions()).toEqual([]);
   });
 
+  it('answers a literal nested deeper than the parser can follow with a 400 syntax error, not an engine message', async () => {
+    const r = await h.gql(`mutation { createModel(input: { name: "deep", extraInfo: { a: ${'['.repeat(2450)}${']'.repeat(2450)} } }) { model { id } } }`, undefined);
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ message: 'Syntax Error: the document is nested too deeply to parse; send deep values as variables.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }]);
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('clips the echo of a large invalid variable in its error message', async () => {
+    const r = await h.gql(`query($f: ModelFilter) { models(filter: $f) { totalCount } }`, { f: { name: 'n', nope: 'x'.repeat(50_000) } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.body.errors![0]!.message.length).toBeLessThan(1100);
+    expect(r.body.errors![0]!.message).toMatch(/\.\.\. \(\d+ more characters\)$/);
+    expect(h.actions()).toEqual([]);
+  });
+
   it('keeps tabs and line breaks in free text', async () => {
     const r = await h.gql(`mutation($d: String) { createModel(input: { name: "multi-line", description: $d }) { model { description } } }`, { d: 'line one\n\tline two\r\n' });
     expect(r.result).toEqual({ data: { createModel: { model: { description: 'line one\n\tline two\r\n' } } } });

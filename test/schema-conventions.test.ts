@@ -8,6 +8,7 @@ import {
   isInputObjectType,
   isNonNullType,
   isObjectType,
+  parse,
   print,
   type GraphQLArgument,
   type GraphQLInputField,
@@ -196,6 +197,15 @@ describe('introspection', () => {
     const client = buildClientSchema(direct.data as unknown as IntrospectionQuery);
     const modelOrder = client.getType('ModelOrder');
     expect(isInputObjectType(modelOrder) && modelOrder.getFields().field!.defaultValue).toBe('CREATED_AT');
+  });
+
+  it('describes every custom scalar with the text of schema/base.graphql, not a library\'s', async () => {
+    const { loadTypeDefs } = await import('../src/schema.js');
+    const sdl = parse(loadTypeDefs()[0]!);
+    const schema = createSchema();
+    const scalars = sdl.definitions.flatMap((d) => (d.kind === 'ScalarTypeDefinition' ? [d] : []));
+    expect(scalars.map((d) => d.name.value)).toEqual(expect.arrayContaining(['DateTime', 'JSON', 'Long']));
+    for (const d of scalars) expect({ name: d.name.value, description: schema.getType(d.name.value)!.description }).toEqual({ name: d.name.value, description: d.description!.value });
   });
 
   it('answers the full introspection query over HTTP without an error and without an upstream call', async () => {

@@ -32,6 +32,11 @@ export function createFormatError(logger: Logger) {
       const code = formatted.extensions?.code;
       if (!isResolverError && typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
         const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+        // graphql-js's parser recurses per nesting level; a document nested deeper than the
+        // call stack (within MAX_TOKENS) fails with an engine message, not a syntax error.
+        if (code === 'GRAPHQL_PARSE_FAILED' && /call stack/i.test(formatted.message)) {
+          return { message: 'Syntax Error: the document is nested too deeply to parse; send deep values as variables.', extensions };
+        }
         return { ...formatted, extensions };
       }
       // A client that went away is no fault of ours: one info line, not an error per field.

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
 
 /*
  * The schema's own scalars. They carry no description: @apollo/subgraph copies every defined
@@ -154,3 +155,9 @@ export const LongScalar = new GraphQLScalarType({
     return n;
   },
 });
+
+/**
+ * graphql-scalars' DateTime (RFC 3339, with its specifiedByURL) without its own description,
+ * so the one in schema/base.graphql is what introspection shows (see the note at the top).
+ */
+export const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), description: undefined });

@@ -34,10 +34,17 @@ function secretsInDocument(document: DocumentNode | undefined, fields: ReadonlyS
   return out;
 }
 
+/** Longest error message sent; graphql-js's variable errors echo the whole offending value. */
+export const MAX_ERROR_MESSAGE = 1000;
+
+const clip = (text: string) => (text.length > MAX_ERROR_MESSAGE ? `${text.slice(0, MAX_ERROR_MESSAGE)}... (${text.length - MAX_ERROR_MESSAGE} more characters)` : text);
+
 /**
  * Keeps write-only secrets (the eval-task judge's `apiKey`) out of error messages. GraphQL's
  * own variable errors print the offending input object whole, secret included; this blanks
- * every secret value the request carried from every error before the response leaves.
+ * every secret value the request carried from every error before the response leaves, then
+ * clips each message to MAX_ERROR_MESSAGE characters (in that order: clipping first could cut
+ * a secret in two and leave half of it).
  */
 export function createSecretRedactionPlugin(options: { fields: readonly string[] }): ApolloServerPlugin {
   const fields = new Set(options.fields);
@@ -47,9 +54,8 @@ export function createSecretRedactionPlugin(options: { fields: readonly string[]
         async willSendResponse({ request, document, response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors?.length) return;
           const secrets = secretsInDocument(document, fields, secretsInVariables(request.variables, fields, new Set()));
-          if (secrets.size === 0) return;
           const scrub = (text: string) => [...secrets].reduce((t, s) => t.split(s).join(REDACTED), text);
-          response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({ ...e, message: scrub(e.message) }));
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({ ...e, message: clip(scrub(e.message)) }));
         },
       };
     },
