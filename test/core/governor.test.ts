@@ -74,11 +74,17 @@ describe('the upstream governor', () => {
     const ids = await MODEL_IDS(h, 12);
     h.resetCalls();
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => h!.gql(`query($id: ID!) { model(id: $id) { id } }`, { id: ids[i % ids.length] })));
-    const served = results.filter((r) => r.body.data?.model?.id);
     const limited = results.filter((r) => codeOf(r) === 'RATE_LIMITED');
-    expect(served.length).toBeGreaterThanOrEqual(2);
-    expect(served.length + limited.length).toBe(12);
-    expect(h.emulator.calls.filter((c) => c.action === 'GetModel')).toHaveLength(served.length);
+    // How many fit depends on how fast the 12 requests arrive (each deadline runs from its own
+    // arrival), so the test checks what holds at any speed: each is served, refused without a
+    // call, or timed out once started; never more than 2 sends in a second; and some are
+    // refused (all 12 could start in time only if their arrivals spread over 4 s).
+    const sends = h.sent.filter((c) => c.action === 'GetModel').map((c) => c.at);
+    for (const r of results.filter((x) => !limited.includes(x))) expect(r.body.data?.model?.id ?? codeOf(r)).toEqual(r.body.data?.model?.id ?? 'UPSTREAM_TIMEOUT');
+    expect(h.emulator.calls.filter((c) => c.action === 'GetModel')).toHaveLength(12 - limited.length);
+    // (Sends are recorded after signing, which a busy machine may delay by a few ms: 900 ms.)
+    for (const at of sends) expect(sends.filter((t) => t >= at && t < at + 900).length).toBeLessThanOrEqual(2);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
     for (const r of limited) {
       expect(r.status).toBe(200);
       expect(r.body.errors![0]!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
@@ -150,7 +156,9 @@ describe('the circuit breaker', () => {
   });
 
   it('opens after sustained failures, fails fast without calling, probes after the reset time and closes on success', async () => {
-    h = await startHarness({ breaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 400 } });
+    // The reset time is long enough for the requests below to run while the breaker is open,
+    // however slow the machine; the probe then waits for the breaker itself, not for a sleep.
+    h = await startHarness({ breaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 3000 } });
     const ids = await MODEL_IDS(h, 3);
     h.emulator.faults.add({ action: 'GetModel', status: 503, times: 100 });
     for (let i = 0; i < 2; i += 1) await h.gql(`query($id: ID!) { model(id: $id) { id } }`, { id: ids[0] });
@@ -163,7 +171,7 @@ describe('the circuit breaker', () => {
     expect((await h.gql(`{ algorithms(first: 1) { totalCount } }`)).body.errors).toBeUndefined();
 
     h.emulator.faults.clear();
-    await new Promise((r) => setTimeout(r, 450));
+    while (h.upstream.breakers.state('AIWorkSpace') !== 'halfOpen') await new Promise((r) => setTimeout(r, 20));
     h.resetCalls();
     const probe = await h.gql(`{ models { totalCount } }`);
     expect(probe.body.errors).toBeUndefined();

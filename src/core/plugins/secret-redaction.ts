@@ -37,7 +37,13 @@ function secretsInDocument(document: DocumentNode | undefined, fields: ReadonlyS
 /** Longest error message sent; graphql-js's variable errors echo the whole offending value. */
 export const MAX_ERROR_MESSAGE = 1000;
 
-const clip = (text: string) => (text.length > MAX_ERROR_MESSAGE ? `${text.slice(0, MAX_ERROR_MESSAGE)}... (${text.length - MAX_ERROR_MESSAGE} more characters)` : text);
+/** Keeps a message's start and its end, where graphql-js states the rule, and drops the middle. */
+const clip = (text: string) => {
+  if (text.length <= MAX_ERROR_MESSAGE) return text;
+  const head = text.slice(0, 600);
+  const tail = text.slice(-350);
+  return `${head} ... (${text.length - head.length - tail.length} characters left out) ... ${tail}`;
+};
 
 /**
  * Keeps write-only secrets (the eval-task judge's `apiKey`) out of error messages. GraphQL's
