@@ -3,7 +3,7 @@ import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ timeoutMs: 500, deadlineMs: 3000 });
+  h = await startHarness({ timeoutMs: 3000, deadlineMs: 6000 });
 });
 afterAll(() => h.close());
 
