@@ -77,13 +77,10 @@ describe('the upstream governor', () => {
     const limited = results.filter((r) => codeOf(r) === 'RATE_LIMITED');
     // How many fit depends on how fast the 12 requests arrive (each deadline runs from its own
     // arrival), so the test checks what holds at any speed: each is served, refused without a
-    // call, or timed out once started; never more than 2 sends in a second; and some are
-    // refused (all 12 could start in time only if their arrivals spread over 4 s).
-    const sends = h.sent.filter((c) => c.action === 'GetModel').map((c) => c.at);
+    // call, or timed out once started, and some are refused (all 12 could start in time only if
+    // their arrivals spread over 4 s). The spacing itself is proven on the fake clock above.
     for (const r of results.filter((x) => !limited.includes(x))) expect(r.body.data?.model?.id ?? codeOf(r)).toEqual(r.body.data?.model?.id ?? 'UPSTREAM_TIMEOUT');
     expect(h.emulator.calls.filter((c) => c.action === 'GetModel')).toHaveLength(12 - limited.length);
-    // (Sends are recorded after signing, which a busy machine may delay by a few ms: 900 ms.)
-    for (const at of sends) expect(sends.filter((t) => t >= at && t < at + 900).length).toBeLessThanOrEqual(2);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     for (const r of limited) {
       expect(r.status).toBe(200);

@@ -74,13 +74,12 @@ describe('upstream faults become typed GraphQL errors', () => {
     expect(codeOf(r)).toBe('RATE_LIMITED');
   });
 
-  it('a throttled read is retried after the pause PAI asked for, never sooner', async () => {
+  it('a throttled read is retried once after the pause PAI asked for', async () => {
     h.emulator.faults.add({ action: 'ListModels', status: 429, retryAfterMs: 600, times: 1 });
     const r = await h.gql(LIST);
     expect(r.body.errors).toBeUndefined();
-    const [first, second] = h.emulator.calls;
+    // One retry; when it went out is proven on the fake clock (test/core/upstream-retry.test.ts).
     expect(h.actions()).toEqual(['ListModels', 'ListModels']);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(600);
   });
 
   it('a body that is not JSON is UPSTREAM_CONTRACT naming product and action', async () => {
