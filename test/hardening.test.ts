@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { parse, type OperationDefinitionNode } from 'graphql';
-import { estimateCost } from '../src/core/plugins/cost.js';
+import { DocumentTooComplexError, estimateCost } from '../src/core/plugins/cost.js';
 import { buildPath } from '../src/core/upstream/encoding.js';
 import { modelCosts } from '../src/models/index.js';
 import { createSchema } from '../src/schema.js';
@@ -134,17 +134,20 @@ describe('fragment bombs', () => {
     expect(h.actions()).toEqual(['ListAlgorithms']);
   });
 
-  it('estimates cost in one walk that visits each field of the document once', () => {
+  it('estimates both in a walk linear in the document: a few hundred steps, not 2^30', () => {
     const schema = createSchema();
-    for (const text of [sameLevel(), nested()]) {
+    const estimate = (text: string) => {
       const document = parse(text);
-      const operation = document.definitions[0] as OperationDefinitionNode;
-      let visits = 0;
-      estimateCost(schema, document, operation, {}, modelCosts, () => {
-        visits += 1;
-      });
-      expect(visits).toBeLessThanOrEqual((text.match(/\w+\s*(\(|\{)/g) ?? []).length);
-    }
+      const fields = new Set<unknown>();
+      // 1,000 steps: every spread and field of these documents, each merged group walked once.
+      const cost = estimateCost(schema, document, document.definitions[0] as OperationDefinitionNode, {}, modelCosts, (_f, _a, node) => fields.add(node), 1000);
+      return { cost, fields: fields.size };
+    };
+    expect(estimate(sameLevel())).toEqual({ cost: 1, fields: 2 });
+    // model(id) costs 1; each level's two model fields cost 1 each plus what they select below.
+    const g = (i: number): number => (i === 30 ? 0 : 2 * (1 + g(i + 1)));
+    expect(estimate(nested())).toEqual({ cost: 1 + g(0), fields: 2 + 4 * 30 });
+    expect(() => estimateCost(schema, parse(nested()), parse(nested()).definitions[0] as OperationDefinitionNode, {}, modelCosts, undefined, 100)).toThrow(DocumentTooComplexError);
   });
 });
 

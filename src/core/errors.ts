@@ -59,6 +59,16 @@ export class GatewayError extends GraphQLError {
 }
 
 /**
+ * A value as an error message may show it: short strings quoted, long ones by their length
+ * only (messages must not echo whole documents), scalars as they are, anything else not at all.
+ */
+export function describeReceived(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 40 ? `${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return undefined;
+}
+
+/**
  * Input that breaks a rule. `field` is the argument path as the client wrote it
  * (e.g. `input.labels[0].key`), `rule` a short statement of what was expected.
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from './errors.js';
+import { BadUserInputError, describeReceived } from './errors.js';
 import { pathSegmentProblem } from './upstream/encoding.js';
 
 function joinPath(root: string, path: readonly PropertyKey[]): string {
@@ -13,15 +13,6 @@ function at(value: unknown, path: readonly PropertyKey[]): unknown {
     v = (v as Record<PropertyKey, unknown>)[seg];
   }
   return v;
-}
-
-function describeReceived(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') {
-    return value.length > 40 ? `${value.length} characters` : JSON.stringify(value);
-  }
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  return undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type GraphQLArgument,
   type GraphQLInputType,
 } from 'graphql';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError, describeReceived } from '../errors.js';
 
 /**
  * Limits every String, ID and list argument has, wherever it sits (a root field, a nested
@@ -32,8 +32,6 @@ export const ARGUMENT_LIMITS = {
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** Any control character. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-const describe = (v: string) => (v.length > 40 ? `${v.length} characters` : JSON.stringify(v));
 
 /** The rule a value of an input type breaks, with where (`filter.tags[3].key`), or undefined. */
 function findProblem(type: GraphQLInputType, value: unknown, path: string): { path: string; rule: string; received?: string } | undefined {
@@ -61,11 +59,11 @@ function findProblem(type: GraphQLInputType, value: unknown, path: string): { pa
   }
   if (isEnumType(type) || !isScalarType(type) || typeof value !== 'string') return undefined;
   if (type.name === 'ID') {
-    if (value.length > ARGUMENT_LIMITS.maxId) return { path, rule: `must be at most ${ARGUMENT_LIMITS.maxId} characters`, received: describe(value) };
-    if (CONTROL.test(value)) return { path, rule: 'must not contain control characters', received: describe(value) };
+    if (value.length > ARGUMENT_LIMITS.maxId) return { path, rule: `must be at most ${ARGUMENT_LIMITS.maxId} characters`, received: describeReceived(value) };
+    if (CONTROL.test(value)) return { path, rule: 'must not contain control characters', received: describeReceived(value) };
   } else if (type.name === 'String') {
-    if (value.length > ARGUMENT_LIMITS.maxString) return { path, rule: `must be at most ${ARGUMENT_LIMITS.maxString} characters`, received: describe(value) };
-    if (CONTROL_IN_TEXT.test(value)) return { path, rule: 'must not contain control characters other than tab and line breaks', received: describe(value) };
+    if (value.length > ARGUMENT_LIMITS.maxString) return { path, rule: `must be at most ${ARGUMENT_LIMITS.maxString} characters`, received: describeReceived(value) };
+    if (CONTROL_IN_TEXT.test(value)) return { path, rule: 'must not contain control characters other than tab and line breaks', received: describeReceived(value) };
   }
   return undefined;
 }

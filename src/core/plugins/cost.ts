@@ -74,6 +74,7 @@ export function estimateCost(
   variables: Record<string, unknown>,
   model: CostModel,
   onField?: FieldVisitor,
+  maxSteps = MAX_WALK_STEPS,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -89,7 +90,7 @@ export function estimateCost(
   let steps = 0;
   const step = () => {
     steps += 1;
-    if (steps > MAX_WALK_STEPS) throw new DocumentTooComplexError(MAX_WALK_STEPS);
+    if (steps > maxSteps) throw new DocumentTooComplexError(maxSteps);
   };
 
   /** Groups the fields the selection sets select on `type` by response key, as execution collects them. */

@@ -1,5 +1,5 @@
 import { escape, stringify } from 'node:querystring';
-import { BadUserInputError } from '../errors.js';
+import { BadUserInputError, describeReceived } from '../errors.js';
 import type { CallInput, QueryValue } from './operation.js';
 
 /** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *): V3 canonical query values. */
@@ -42,7 +42,7 @@ export function buildPath(template: string, params: Readonly<Record<string, stri
     const v = params[name];
     if (v === undefined) throw new TypeError(`missing path parameter ${name} for ${template}`);
     const problem = pathSegmentProblem(v);
-    if (problem) throw new BadUserInputError(name, problem, v.length > 40 ? `${v.length} characters` : JSON.stringify(v));
+    if (problem) throw new BadUserInputError(name, problem, describeReceived(v));
     return encodePathParam(v);
   });
 }
