@@ -170,6 +170,7 @@ describe('counts', () => {
   it.each([
     ['models', `{ models(first: -1000000) { totalCount } }`, 'first'],
     ['models, one over', `{ models(first: 101) { totalCount } }`, 'first'],
+    ['models, the largest Int', `{ models(first: 2147483647) { totalCount } }`, 'first'],
     ['algorithms', `{ algorithms(first: -1) { totalCount } }`, 'first'],
     ['eval tasks', `{ evalTasks(first: -1) { totalCount } }`, 'first'],
     ['TensorBoards', `{ tensorboards(first: -5) { totalCount } }`, 'first'],
@@ -183,6 +184,7 @@ describe('counts', () => {
 
   it.each([
     ['model versions', `query($id: ID!) { model(id: $id) { versions(first: -1000000) { totalCount } } }`, 'Model.versions'],
+    ['model versions, the largest Int', `{ models(first: 100) { nodes { versions(first: 2147483647) { totalCount } } } }`, 'Model.versions'],
     ['algorithm versions', `{ algorithm(id: "a") { versions(first: -3) { totalCount } } }`, 'Algorithm.versions'],
     ['a shared URL lifetime', `{ tensorboard(id: "t") { sharedUrl(expireTimeSeconds: -60) } }`, 'Tensorboard.sharedUrl'],
   ])('refuses nested %s out of range with 400 before the parent is fetched', async (_label, query, coordinate) => {

@@ -105,7 +105,8 @@ describe('the upstream governor', () => {
   it('never retries a create that failed, and retries reads at most 3 times', async () => {
     // (A create that timed out is proven on the fake clock in upstream-retry.test.ts: a short
     // timeout here would also fire on a slow machine's ordinary answers.)
-    h = await startHarness({ deadlineMs: 3000 });
+    // A deadline that leaves room for three attempts and their backoff however busy the machine.
+    h = await startHarness({ deadlineMs: 10_000 });
     h.emulator.faults.add({ action: 'CreateModel', status: 500, times: 5 });
     const failed = await h.gql(`mutation { createModel(input: { name: "no-duplicates" }) { model { id } } }`);
     expect(codeOf(failed)).toBe('UPSTREAM_ERROR');

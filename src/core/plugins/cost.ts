@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { MAX_PAGE_SIZE } from '../pagination.js';
 
 /**
  * Query cost in upstream calls, estimated before execution from the document and its
@@ -37,11 +38,15 @@ export type CostModel = Readonly<Record<string, FieldCost>>;
 /** A count from a cost function as a whole number of at least 0 (a negative `first` never lowers an estimate). */
 const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0);
 
-/** A connection field: one call per upstream page of `pageSize`, children resolved `first` times. */
-export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost => ({
-  calls: (a) => Math.max(1, Math.ceil(atLeastZero(Number(a.first ?? defaultFirst)) / pageSize)),
-  items: (a) => atLeastZero(Number(a.first ?? defaultFirst)),
-});
+/**
+ * A connection field: one call per upstream page of `pageSize`, children resolved `first`
+ * times. `first` counts only up to MAX_PAGE_SIZE: a larger one is refused by the field itself
+ * (BAD_USER_INPUT naming `first`) before any call, so it must not turn into a cost refusal.
+ */
+export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost => {
+  const first = (a: Record<string, unknown>) => Math.min(MAX_PAGE_SIZE, atLeastZero(Number(a.first ?? defaultFirst)));
+  return { calls: (a) => Math.max(1, Math.ceil(first(a) / pageSize)), items: first };
+};
 export const ONE_CALL: FieldCost = { calls: () => 1 };
 
 /** Told about every field node of the operation once, with its definition and argument values. */
