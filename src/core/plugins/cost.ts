@@ -64,6 +64,105 @@ interface FieldGroup {
  */
 const MAX_WALK_STEPS = 200_000;
 
+/** What one estimate walks with; module-level functions share it so no closure is made per request. */
+interface Walk {
+  readonly schema: GraphQLSchema;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly root: GraphQLNamedType;
+  readonly variables: Record<string, unknown>;
+  readonly model: CostModel;
+  readonly onField: FieldVisitor | undefined;
+  readonly maxSteps: number;
+  steps: number;
+  /** A number per field node, for memo keys. */
+  readonly ids: Map<FieldNode, number>;
+  /** Field nodes already shown to onField. */
+  readonly visited: WeakSet<FieldNode>;
+  /** Calls per parent object of each merged group already costed, by memo key. */
+  readonly memo: Map<string, number>;
+}
+
+const NO_ARGS: Record<string, unknown> = Object.freeze({});
+
+function step(w: Walk): void {
+  w.steps += 1;
+  if (w.steps > w.maxSteps) throw new DocumentTooComplexError(w.maxSteps);
+}
+
+/** Adds the fields `set` selects on `on` to `groups` by response key, as execution collects them. */
+function collectInto(w: Walk, on: GraphQLNamedType | undefined, set: SelectionSetNode, groups: Map<string, FieldGroup>, spread: Set<string>): void {
+  for (const s of set.selections) {
+    step(w);
+    if (s.kind === Kind.FIELD) {
+      if (!on || !(isObjectType(on) || isInterfaceType(on))) continue;
+      const key = `${on.name}.${s.alias?.value ?? s.name.value}`;
+      const group = groups.get(key);
+      if (group) group.nodes.push(s);
+      else groups.set(key, { type: on, nodes: [s] });
+    } else if (s.kind === Kind.INLINE_FRAGMENT) {
+      collectInto(w, s.typeCondition ? w.schema.getType(s.typeCondition.name.value) : on, s.selectionSet, groups, spread);
+    } else if (!spread.has(s.name.value)) {
+      // Execution collects a fragment once per selection set, however often it is spread.
+      spread.add(s.name.value);
+      const f = w.fragments.get(s.name.value);
+      if (f) collectInto(w, w.schema.getType(f.typeCondition.name.value), f.selectionSet, groups, spread);
+    }
+  }
+}
+
+function idOf(w: Walk, node: FieldNode): number {
+  let id = w.ids.get(node);
+  if (id === undefined) w.ids.set(node, (id = w.ids.size + 1));
+  return id;
+}
+
+/** Calls per parent object of the fields the selection sets select on `type`, merged. */
+function unit(w: Walk, type: GraphQLNamedType, sets: readonly SelectionSetNode[]): number {
+  const groups = new Map<string, FieldGroup>();
+  const spread = new Set<string>();
+  for (const set of sets) collectInto(w, type, set, groups, spread);
+  // The same field nodes collected in the same order cost the same: that is what recurs when
+  // one fragment is reached along many paths. (A different order only misses the memo.)
+  let key = type.name;
+  for (const group of groups.values()) for (const node of group.nodes) key += `,${idOf(w, node)}`;
+  const known = w.memo.get(key);
+  if (known !== undefined) return known;
+  w.memo.set(key, 0); // cycles are refused by validation; this only guards
+  let total = 0;
+  let sharedCalls: Set<string> | undefined;
+  for (const { type: parent, nodes } of groups.values()) {
+    const field = parent.getFields()[nodes[0]!.name.value];
+    if (!field) continue;
+    const coordinate = `${parent.name}.${field.name}`;
+    let args = NO_ARGS;
+    for (const node of nodes) {
+      step(w);
+      let nodeArgs: Record<string, unknown> | undefined = NO_ARGS;
+      if (field.args.length) {
+        try {
+          nodeArgs = getArgumentValues(field, node, w.variables);
+        } catch {
+          nodeArgs = undefined; // bad arguments are reported by execution
+        }
+      }
+      if (node === nodes[0]) args = nodeArgs ?? NO_ARGS;
+      if (nodeArgs && w.onField && !w.visited.has(node)) w.onField({ coordinate, definition: field, root: parent === w.root }, nodeArgs, node);
+      w.visited.add(node);
+    }
+    const cost = w.model[coordinate];
+    if (cost?.calls && !(cost.shared && sharedCalls?.has(cost.shared))) {
+      total += atLeastZero(cost.calls(args));
+      if (cost.shared) (sharedCalls ??= new Set()).add(cost.shared);
+    }
+    if (!nodes[0]!.selectionSet) continue;
+    const children: SelectionSetNode[] = [];
+    for (const n of nodes) if (n.selectionSet) children.push(n.selectionSet);
+    total += atLeastZero(cost?.items?.(args) ?? 1) * unit(w, getNamedType(field.type), children);
+  }
+  w.memo.set(key, total);
+  return total;
+}
+
 /**
  * The estimated upstream calls of an operation, following execution: fields of one parent with
  * the same response key are merged (however many fragments select them) and cost once; their
@@ -81,88 +180,12 @@ export function estimateCost(
   onField?: FieldVisitor,
   maxSteps = MAX_WALK_STEPS,
 ): number {
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  if (!root) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
-  const ids = new Map<FieldNode, number>();
-  const idOf = (node: FieldNode): number => {
-    let id = ids.get(node);
-    if (id === undefined) ids.set(node, (id = ids.size + 1));
-    return id;
-  };
-  const visited = new WeakSet<FieldNode>();
-  const memo = new Map<string, number>();
-  let steps = 0;
-  const step = () => {
-    steps += 1;
-    if (steps > maxSteps) throw new DocumentTooComplexError(maxSteps);
-  };
-
-  /** Groups the fields the selection sets select on `type` by response key, as execution collects them. */
-  const collect = (type: GraphQLNamedType, sets: readonly SelectionSetNode[]): Map<string, FieldGroup> => {
-    const groups = new Map<string, FieldGroup>();
-    const spread = new Set<string>();
-    const walk = (on: GraphQLNamedType | undefined, set: SelectionSetNode) => {
-      for (const s of set.selections) {
-        step();
-        if (s.kind === Kind.FIELD) {
-          if (!on || !(isObjectType(on) || isInterfaceType(on))) continue;
-          const key = `${on.name}.${s.alias?.value ?? s.name.value}`;
-          const group = groups.get(key);
-          if (group) group.nodes.push(s);
-          else groups.set(key, { type: on, nodes: [s] });
-        } else if (s.kind === Kind.INLINE_FRAGMENT) {
-          walk(s.typeCondition ? schema.getType(s.typeCondition.name.value) : on, s.selectionSet);
-        } else if (!spread.has(s.name.value)) {
-          // Execution collects a fragment once per selection set, however often it is spread.
-          spread.add(s.name.value);
-          const f = fragments.get(s.name.value);
-          if (f) walk(schema.getType(f.typeCondition.name.value), f.selectionSet);
-        }
-      }
-    };
-    for (const set of sets) walk(type, set);
-    return groups;
-  };
-
-  /** Calls per parent object of the merged fields `nodes` select on `type`. */
-  const unit = (type: GraphQLNamedType, sets: readonly SelectionSetNode[]): number => {
-    const groups = collect(type, sets);
-    const key = `${type.name}:${[...groups.values()].flatMap((g) => g.nodes.map(idOf)).sort((a, b) => a - b).join(',')}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    memo.set(key, 0); // cycles are refused by validation; this only guards
-    let total = 0;
-    const sharedCalls = new Set<string>();
-    for (const { type: parent, nodes } of groups.values()) {
-      const field = parent.getFields()[nodes[0]!.name.value];
-      if (!field) continue;
-      const coordinate = `${parent.name}.${field.name}`;
-      let args: Record<string, unknown> = {};
-      for (const node of nodes) {
-        step();
-        let nodeArgs: Record<string, unknown> | undefined;
-        try {
-          nodeArgs = getArgumentValues(field, node, variables);
-        } catch {
-          // bad arguments are reported by execution
-        }
-        if (node === nodes[0]) args = nodeArgs ?? {};
-        if (nodeArgs && !visited.has(node)) onField?.({ coordinate, definition: field, root: parent === root }, nodeArgs, node);
-        visited.add(node);
-      }
-      const cost = model[coordinate];
-      if (cost?.calls && !(cost.shared && sharedCalls.has(cost.shared))) {
-        total += atLeastZero(cost.calls(args));
-        if (cost.shared) sharedCalls.add(cost.shared);
-      }
-      const children = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-      if (children.length) total += atLeastZero(cost?.items?.(args) ?? 1) * unit(getNamedType(field.type), children);
-    }
-    memo.set(key, total);
-    return total;
-  };
-  return root ? unit(root, [operation.selectionSet]) : 0;
+  const w: Walk = { schema, fragments, root, variables, model, onField, maxSteps, steps: 0, ids: new Map(), visited: new WeakSet(), memo: new Map() };
+  return unit(w, root, [operation.selectionSet]);
 }
 
 /** A document whose shape would take the estimate too long to walk: refused before execution. */
