@@ -1,16 +1,37 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, describeCredentials, loadConfig, type UpstreamTarget } from './core/config.js';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ConfigError, describeCredentials, loadConfig, type Config, type UpstreamTarget } from './core/config.js';
+import { createRedis } from './core/redis.js';
+import { createMemoryReadCache, createTtlTable } from './core/upstream/read-cache.js';
+import { createRedisReadCache } from './core/upstream/redis-read-cache.js';
 import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
 import { readTokensFile, type AuthSettings } from './core/auth.js';
 import { createGovernor } from './core/upstream/governor.js';
-import { createMetrics } from './core/metrics.js';
+import { createMetrics, type Metrics } from './core/metrics.js';
 import { readManifest } from './core/plugins/trusted-documents.js';
 import { createSigner } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createServer } from './server.js';
+
+/** The read cache PAI_CACHE_TTLS asks for: in Redis when REDIS_URL is set, else in this process. */
+function createReadCache(settings: Config['upstream']['cache'], redis: Redis | undefined, metrics: Metrics, logger: Logger) {
+  if (!settings) return undefined;
+  const store = redis
+    ? createRedisReadCache({
+        redis,
+        onError: (operation, err) => {
+          metrics.onRedisError(`cache_${operation}`);
+          logger.debug({ err: { name: err.name, message: err.message }, operation }, 'redis read cache unavailable for this call');
+        },
+      })
+    : createMemoryReadCache({ maxEntries: settings.maxEntries });
+  logger.info({ ttls: settings.ttls, store: store.kind }, `read cache on (${store.kind === 'redis' ? 'shared in Redis' : `in process, at most ${settings.maxEntries} entries`})`);
+  return { store, ttlMs: createTtlTable(settings.ttls) };
+}
 
 /** Reads the file a variable names; a bad one stops startup with one line, like a bad variable. */
 function readOrExit<T>(variable: string, read: () => T): T {
@@ -59,7 +80,9 @@ async function main() {
   );
   const metrics = createMetrics();
   const governor = createGovernor({ rules: config.upstream.qpsLimits, maxPauseMs: config.upstream.maxPauseMs, onWait: metrics.onGovernorWait });
-  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents });
+  const redis = config.redis ? createRedis(config.redis.url.reveal(), logger) : undefined;
+  const cache = createReadCache(config.upstream.cache, redis, metrics, logger);
+  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents, cache });
   const { tokensFile } = config.auth;
   const auth: AuthSettings = { ...config.auth, tokens: [...config.auth.tokens, ...(tokensFile ? readOrExit('GATEWAY_TOKENS_FILE', () => readTokensFile(tokensFile)) : [])] };
   if (auth.allowAnonymous) {
@@ -96,6 +119,7 @@ async function main() {
     await app.close();
     logger.info({ ms: Date.now() - started }, 'in-flight requests finished');
     upstream.breakers.shutdown();
+    redis?.disconnect();
     await emulator?.close();
     process.exit(0);
   };

@@ -32,7 +32,7 @@ export function createReadinessCheck(opts: { upstream: UpstreamClient; ttlMs: nu
     const checkedAt = new Date(now()).toISOString();
     const where = { product: op.product, action: op.action };
     try {
-      await opts.upstream.call(op, { query: { PageNumber: 1, PageSize: 1 } });
+      await opts.upstream.call(op, { query: { PageNumber: 1, PageSize: 1 } }, { fresh: true });
       return { ready: true, body: { status: 'ready', upstream: { ...where, result: 'ok', checkedAt, cached: false } } };
     } catch (err) {
       if (isGatewayError(err) && err.code === ErrorCode.RATE_LIMITED) {

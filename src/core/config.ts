@@ -3,7 +3,9 @@ import { parseGatewayTokens, type AuthSettings } from './auth.js';
 import type { DocumentLimits } from './plugins/document-limits.js';
 import { Secret } from './secret.js';
 import type { AccessKeyCredential } from './upstream/credentials.js';
-import { DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits, type QpsRule } from './upstream/governor.js';
+import { DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits, qpsFor, type QpsRule } from './upstream/governor.js';
+import type { ActionRule } from './upstream/action-rules.js';
+import { cachingEnabled, parseCacheTtls } from './upstream/read-cache.js';
 import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './upstream/products.js';
 
 /**
@@ -11,7 +13,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['REDIS_URL', 'ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
 
 const int = (min: number, max: number) =>
   z
@@ -85,7 +87,7 @@ const EnvSchema = z.object({
   ALIBABA_CLOUD_SECURITY_TOKEN: optional(token),
   PAI_CREDENTIALS_FILE: optional(z.string().trim().min(1)),
   UPSTREAM_TIMEOUT_MS: optional(int(100, 120_000)),
-  UPSTREAM_CONCURRENCY: optional(int(1, 64)),
+  UPSTREAM_CONCURRENCY: optional(int(1, 100)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
   UPSTREAM_MAX_PAUSE_MS: optional(int(1000, 600_000)),
@@ -120,6 +122,9 @@ const EnvSchema = z.object({
   REQUEST_TIMEOUT_MS: optional(int(100, 600_000)),
   PERSISTED_DOCUMENTS_ONLY: optional(bool),
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
+  PAI_CACHE_TTLS: optional(parsed(parseCacheTtls)),
+  PAI_CACHE_MAX_ENTRIES: optional(int(1, 1_000_000)),
+  REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
   EMULATOR_API_KEY: optional(token),
@@ -169,7 +174,11 @@ export interface Config {
     readonly qpsLimits: readonly QpsRule[];
     /** The longest an upstream answer (Retry-After, x-acs-retry-after) may hold an action. */
     readonly maxPauseMs: number;
+    /** The opt-in read cache (PAI_CACHE_TTLS); undefined when off. */
+    readonly cache?: { readonly ttls: readonly ActionRule[]; readonly maxEntries: number } | undefined;
   };
+  /** Shared state of all replicas (the read cache); undefined: each process keeps its own. */
+  readonly redis: { readonly url: Secret } | undefined;
   /** Who may call the gateway. `tokensFile` is read by main.ts. */
   readonly auth: AuthSettings & { readonly tokensFile: string | undefined };
   readonly limits: DocumentLimits & {
@@ -207,6 +216,20 @@ export interface Config {
     readonly accessKey: AccessKeyCredential | undefined;
     readonly demoData: boolean;
   };
+}
+
+/** PAI_CACHE_MAX_ENTRIES's default: a few MB of parsed bodies. */
+export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * UPSTREAM_CONCURRENCY's default, from the QPS limits rather than a constant: one operation may
+ * have a quarter of the account's read rate in flight (25 at PAI's 100 QPS, so a page of 20
+ * models fetches its versions in one wave), leaving the rest to other operations; at least 4,
+ * at most 100 (the largest page).
+ */
+export function defaultConcurrency(rules: readonly QpsRule[]): number {
+  const readQps = Math.max(qpsFor(rules, 'ListModelVersions') ?? 0, qpsFor(rules, 'GetModel') ?? 0);
+  return Math.min(100, Math.max(4, Math.floor(readQps / 4)));
 }
 
 export class ConfigError extends Error {
@@ -277,12 +300,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     target,
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
-      concurrency: e.UPSTREAM_CONCURRENCY ?? 8,
+      concurrency: e.UPSTREAM_CONCURRENCY ?? defaultConcurrency(e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS)),
       readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
       deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,
       qpsLimits: e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS),
       maxPauseMs: e.UPSTREAM_MAX_PAUSE_MS ?? DEFAULT_MAX_PAUSE_MS,
+      cache: cachingEnabled(e.PAI_CACHE_TTLS) ? { ttls: e.PAI_CACHE_TTLS!, maxEntries: e.PAI_CACHE_MAX_ENTRIES ?? DEFAULT_CACHE_MAX_ENTRIES } : undefined,
     },
+    redis: e.REDIS_URL ? { url: new Secret(e.REDIS_URL) } : undefined,
     auth: {
       tokens: e.GATEWAY_TOKENS ?? [],
       tokensFile: e.GATEWAY_TOKENS_FILE,

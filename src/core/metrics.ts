@@ -33,6 +33,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const governorWaits = new Counter({ name: 'pai_graph_governor_waits_total', help: 'Calls the governor held back, by reason (qps or throttled).', labelNames: ['product', 'action', 'reason'], registers: [registry] });
   const governorWaitSeconds = new Histogram({ name: 'pai_graph_governor_wait_seconds', help: 'How long the governor held calls back.', labelNames: ['reason'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry] });
   const breakerState = new Gauge({ name: 'pai_graph_breaker_state', help: 'Circuit breaker per product: 0 closed, 1 half-open, 2 open.', labelNames: ['product'], registers: [registry] });
+  const sharedReads = new Counter({
+    name: 'pai_graph_upstream_reads_shared_total',
+    help: 'Upstream reads answered without a request of their own: joined an identical read in flight (coalesced) or from the read cache (cache).',
+    labelNames: ['product', 'action', 'via'],
+    registers: [registry],
+  });
+  const redisErrors = new Counter({ name: 'pai_graph_redis_errors_total', help: 'Redis commands that failed or timed out, by use (the gateway went on without the shared state).', labelNames: ['operation'], registers: [registry] });
   const loaderHits = new Counter({ name: 'pai_graph_loader_cache_hits_total', help: 'Loads answered from the per-request DataLoader cache instead of upstream.', registers: [registry] });
 
   const upstreamEvents: CallEvents = {
@@ -42,6 +49,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
     onRetry: (e) => retries.inc({ product: e.product, action: e.action, reason: e.reason }),
     onBreaker: (product, state) => breakerState.set({ product }, state === 'open' ? 2 : state === 'halfOpen' ? 1 : 0),
+    onShared: (e) => sharedReads.inc({ product: e.product, action: e.action, via: e.via }),
   };
 
   const plugin: ApolloServerPlugin = {
@@ -69,6 +77,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       governorWaitSeconds.observe({ reason }, ms / 1000);
     },
     onLoaderHit: () => loaderHits.inc(),
+    onRedisError: (operation: string) => redisErrors.inc({ operation }),
   };
 }
 

@@ -22,7 +22,7 @@ const CALLERS = 'web:web-token-0123456789:read;ci:ci-token-0123456789:read,write
 describe('loadConfig', () => {
   it('runs in demo mode with defaults when no upstream is configured', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ env: 'development', port: 4000, host: '0.0.0.0', target: undefined, upstream: { timeoutMs: 10000, concurrency: 8 } });
+    expect(config).toMatchObject({ env: 'development', port: 4000, host: '0.0.0.0', target: undefined, upstream: { timeoutMs: 10000, concurrency: 25, cache: undefined }, redis: undefined });
     expect(config.emulator).toMatchObject({ host: '127.0.0.1', port: undefined, demoData: true });
   });
 

@@ -13,6 +13,7 @@ import { createServer } from '../../src/server.js';
 import type { AuthSettings } from '../../src/core/auth.js';
 import { createMetrics } from '../../src/core/metrics.js';
 import type { Config } from '../../src/core/config.js';
+import { createTtlTable, parseCacheTtls, type ReadCacheStore } from '../../src/core/upstream/read-cache.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
 export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -54,6 +55,13 @@ export interface Harness {
   upstream: UpstreamClient;
   /** When the gateway handed each upstream request to fetch (epoch ms), by action. */
   sent: { action: string; at: number }[];
+  /** Reads the client answered without a request of their own (joined one in flight, or cached). */
+  shared: { action: string; via: 'coalesced' | 'cache' }[];
+  /**
+   * Holds every upstream request of `action` before it leaves the gateway until the returned
+   * function is called: tests make reads overlap without depending on timing.
+   */
+  hold(action: string): () => void;
   close(): Promise<void>;
 }
 
@@ -96,11 +104,15 @@ export async function startHarness(
     metricsToken?: string;
     /** MAX_BODY_BYTES, HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS (defaults as in config). */
     transport?: Partial<Config['transport']>;
+    /** PAI_CACHE_TTLS and where entries live (default: off). */
+    cache?: { ttls: string; store: ReadCacheStore };
+    /** Another harness's emulator, so two gateways (replicas) share one upstream; not closed here. */
+    emulator?: Emulator;
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
-  const emulator = createEmulator({ apiKey: new Secret(TEST_API_KEY), accessKeys: trustedAccessKeys, demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const emulatorUrl = await emulator.listen();
+  const emulator = opts.emulator ?? createEmulator({ apiKey: new Secret(TEST_API_KEY), accessKeys: trustedAccessKeys, demoData: opts.demoData ?? true, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const emulatorUrl = opts.emulator ? emulator.url : await emulator.listen();
   const logs: string[] = [];
   const responses: string[] = [];
   const destination = { write: (line: string) => void logs.push(line) } as unknown as Writable;
@@ -108,11 +120,19 @@ export async function startHarness(
   const origins = Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>;
   const metrics = createMetrics({ defaultMetrics: false });
   const sent: { action: string; at: number }[] = [];
-  const recordingFetch: typeof fetch = (input, init) => {
+  const held = new Map<string, Promise<void>>();
+  const recordingFetch: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    sent.push({ action: headers.get('x-acs-action') ?? '', at: Date.now() });
+    const action = headers.get('x-acs-action') ?? '';
+    sent.push({ action, at: Date.now() });
+    await held.get(action);
     return fetch(input, init);
   };
+  const shared: Harness['shared'] = [];
+  const events = { ...metrics.upstreamEvents, onShared: (e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }) => {
+    shared.push({ action: e.action, via: e.via });
+    metrics.upstreamEvents.onShared?.(e);
+  } };
   const upstream = createUpstreamClient({
     fetch: recordingFetch,
     origins,
@@ -124,8 +144,9 @@ export async function startHarness(
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
     governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS, onWait: metrics.onGovernorWait }),
-    events: metrics.upstreamEvents,
+    events,
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
+    ...(opts.cache ? { cache: { store: opts.cache.store, ttlMs: createTtlTable(parseCacheTtls(opts.cache.ttls)) } } : {}),
   });
   const { app } = await createServer({
     env: opts.env ?? 'test',
@@ -166,10 +187,19 @@ export async function startHarness(
     },
     upstream,
     sent,
+    shared,
+    hold(action) {
+      let release!: () => void;
+      held.set(action, new Promise<void>((resolve) => (release = resolve)));
+      return () => {
+        held.delete(action);
+        release();
+      };
+    },
     async close() {
       await app.close();
       upstream.breakers.shutdown();
-      await emulator.close();
+      if (!opts.emulator) await emulator.close();
     },
   };
 }

@@ -138,11 +138,15 @@ export interface Outcome {
   ok?: boolean;
 }
 
-/** Starts a call now with `deadlineMs` to finish; the outcome fills in when it settles. */
+/**
+ * Starts a call now with `deadlineMs` to finish; the outcome fills in when it settles. Each
+ * call reads its own resource (named after `requestId`), so identical reads are not shared
+ * and every call is a caller of its own.
+ */
 export function start(client: UpstreamClient, op: OperationSpec<unknown>, deadlineMs: number, requestId: string): Outcome {
   const outcome: Outcome = { requestId, action: op.action, startedAt: clock(), deadline: clock() + deadlineMs };
-  const path = op.path.includes('{ModelId}') ? { ModelId: 'model-1' } : undefined;
-  client.call(op, path ? { path } : {}, { deadline: Date.now() + deadlineMs, requestId }).then(
+  const input = op.path.includes('{ModelId}') ? { path: { ModelId: `model-${requestId}` } } : { query: { Caller: requestId } };
+  client.call(op, input, { deadline: Date.now() + deadlineMs, requestId }).then(
     () => {
       outcome.ok = true;
       outcome.settledAt = clock();

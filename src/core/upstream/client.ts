@@ -10,6 +10,8 @@ import { PRODUCTS, type ProductName } from './products.js';
 import type { Signer } from './signer.js';
 import { createBreakers, type BreakerOptions } from './breaker.js';
 import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } from './governor.js';
+import { readTags, writeTags, type ReadCacheStore } from './read-cache.js';
+import { sha256Hex } from './acs3.js';
 
 export interface UpstreamClientOptions {
   readonly origins: Readonly<Record<ProductName, string>>;
@@ -23,6 +25,8 @@ export interface UpstreamClientOptions {
   readonly events?: CallEvents;
   /** Injected in tests; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /** The opt-in read cache (PAI_CACHE_TTLS): where entries live and each action's TTL (ms, 0: not cached). */
+  readonly cache?: { readonly store: ReadCacheStore; readonly ttlMs: (action: string) => number } | undefined;
 }
 
 /** Upstream access for one GraphQL operation: counts its calls and caps their concurrency. */
@@ -39,6 +43,20 @@ export interface UpstreamClient {
   session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
+}
+
+interface Prepared {
+  readonly url: URL;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+}
+
+interface InFlight {
+  readonly scope: string;
+  /** Callers still waiting for it; when the last one leaves, the request is cancelled. */
+  waiting: number;
+  readonly controller: AbortController;
+  promise: Promise<unknown>;
 }
 
 /** Not signed, so it may say who we are. */
@@ -77,6 +95,10 @@ export interface CallOptions {
   readonly requestId?: string | undefined;
   /** Epoch ms after which the call must not be started or waited for (the operation's deadline). */
   readonly deadline?: number | undefined;
+  /** Called when this call makes an upstream request of its own (not shared, not cached). */
+  readonly onStart?: (() => void) | undefined;
+  /** Never answer from the read cache (a health check must ask PAI). */
+  readonly fresh?: boolean | undefined;
 }
 
 /** What the client reports about each attempt (for metrics). */
@@ -84,6 +106,8 @@ export interface CallEvents {
   onAttempt?(e: { product: ProductName; action: string; status: number | undefined; outcome: 'ok' | ErrorCode; ms: number; attempt: number }): void;
   onRetry?(e: { product: ProductName; action: string; reason: string; delayMs: number }): void;
   onBreaker?(product: ProductName, state: 'closed' | 'open' | 'halfOpen'): void;
+  /** A read answered without an upstream call of its own: joined one in flight, or from the read cache. */
+  onShared?(e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }): void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -202,7 +226,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return parsed.data;
   }
 
-  async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
+  /** The exact request of a call: URL, unsigned headers and body bytes. */
+  function prepare(op: OperationSpec<unknown>, input: CallInput, requestId: string | undefined): Prepared {
     const product = PRODUCTS[op.product];
     const query = buildQuery(sdkOrder(input.query, op.opaque));
     const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
@@ -212,13 +237,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       'x-acs-action': op.action,
       'x-acs-version': product.version,
     });
-    if (opts.requestId) headers.set('x-request-id', opts.requestId);
+    if (requestId) headers.set('x-request-id', requestId);
     let body: string | undefined;
     if (op.bodyType !== 'none' && input.body) {
       const fields = sdkOrder(input.body, op.opaque);
       body = op.bodyType === 'form' ? buildForm(fields) : JSON.stringify(fields);
       headers.set('content-type', CONTENT_TYPE[op.bodyType]);
     }
+    return { url, headers, body };
+  }
+
+  /** Sends one prepared call: governor, attempts, retries. */
+  async function send<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions): Promise<Res> {
+    const { url, headers, body } = prepared;
     const deadline = opts.deadline ?? Date.now() + timeoutMs * MAX_ATTEMPTS;
 
     for (let n = 1; ; n += 1) {
@@ -254,6 +285,113 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  /**
+   * Reads in flight, by credential and exact request: identical reads running at the same
+   * time, from any operation, share one upstream request. Each caller waits with its own
+   * signal, so one leaving does not cancel the request for the others; the request is
+   * cancelled only when every caller has left. An outcome, error included, reaches only
+   * those already waiting: the entry is gone once it settles.
+   */
+  const inFlight = new Map<string, InFlight>();
+  const scopes = new Map<string, string>();
+  const cache = options.cache;
+
+  /** The credential-and-product namespace of shared reads and cache entries (a hash, nothing secret). */
+  async function scopeOf(product: ProductName): Promise<string> {
+    const identity = `${await signer.identity()}\n${product}`;
+    let scope = scopes.get(identity);
+    if (scope === undefined) {
+      scope = sha256Hex(identity).slice(0, 24);
+      if (scopes.size > 1000) scopes.clear();
+      scopes.set(identity, scope);
+    }
+    return scope;
+  }
+
+  /** A read: from the cache when allowed, else one upstream request shared with identical reads. */
+  async function read<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions, scope: string, key: string): Promise<Res> {
+    const ttl = opts.fresh ? 0 : (cache?.ttlMs(op.action) ?? 0);
+    let generation = '';
+    if (ttl > 0) {
+      const found = await cache!.store.lookup(scope, key);
+      if (found.hit) {
+        options.events?.onShared?.({ product: op.product, action: op.action, via: 'cache' });
+        return found.value as Res;
+      }
+      generation = found.generation;
+    }
+    opts.onStart?.();
+    const result = await send(op, input, prepared, opts);
+    if (ttl > 0) await cache!.store.store(scope, key, result, ttl, readTags(prepared.url.pathname), generation);
+    return result;
+  }
+
+  function follow<Res>(entry: InFlight, signal: AbortSignal | undefined): Promise<Res> {
+    const promise = entry.promise as Promise<Res>;
+    if (!signal) return promise;
+    if (signal.aborted) {
+      leave(entry);
+      return Promise.reject(new OperationEndedError());
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const onAbort = () => {
+        leave(entry);
+        reject(new OperationEndedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  function leave(entry: InFlight): void {
+    entry.waiting -= 1;
+    if (entry.waiting === 0) entry.controller.abort();
+  }
+
+  async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
+    const prepared = prepare(op, input, opts.requestId);
+    const scope = await scopeOf(op.product);
+    if (!op.idempotent) {
+      opts.onStart?.();
+      try {
+        return await send(op, input, prepared, opts);
+      } finally {
+        // Whatever the answer, the write may have happened (a timeout says nothing): reads
+        // in flight from before it are not joined any more, and cached ones it touched go.
+        for (const [key, entry] of inFlight) if (entry.scope === scope) inFlight.delete(key);
+        if (cache) await cache.store.invalidate(scope, writeTags(prepared.url.pathname));
+      }
+    }
+    const key = `${op.action} ${prepared.url.pathname}${prepared.url.search}`;
+    // A fresh read never joins one that may be answered from the cache.
+    const flightKey = `${scope}\n${opts.fresh ? 'fresh ' : ''}${key}`;
+    let entry = inFlight.get(flightKey);
+    if (entry) {
+      options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
+    } else {
+      const controller = new AbortController();
+      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown> };
+      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal }, scope, key).finally(() => {
+        if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
+      });
+      // Settled even if every caller has left, so nothing is reported as unhandled.
+      created.promise.catch(() => undefined);
+      inFlight.set(flightKey, created);
+      entry = created;
+    }
+    entry.waiting += 1;
+    return follow<Res>(entry, opts.signal);
+  }
+
   return {
     call,
     governor,
@@ -261,13 +399,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     session({ concurrency, signal, requestId, deadline, onCacheHit }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
+      const onStart = () => {
+        callCount += 1;
+      };
       return {
         call: <Res>(op: OperationSpec<Res>, input?: CallInput) =>
           limit(async () => {
             if (signal?.aborted) throw new OperationEndedError();
-            callCount += 1;
             try {
-              return await call(op, input, { signal, requestId, deadline });
+              return await call(op, input, { signal, requestId, deadline, onStart });
             } catch (err) {
               throw signal?.aborted ? new OperationEndedError() : err;
             }

@@ -1,6 +1,7 @@
 import pThrottle from 'p-throttle';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import type { ProductName } from './products.js';
+import { parseActionRules, ruleFor } from './action-rules.js';
 
 /**
  * The upstream governor: keeps every product/action within its QPS limit (PAI allows about
@@ -27,30 +28,12 @@ export interface QpsRule {
  * `*=100,Create*=10,GetModel=20`. Throws a one-line Error naming the bad entry.
  */
 export function parseQpsLimits(text: string): QpsRule[] {
-  const rules = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const match = /^([A-Za-z0-9*]+)=(\d+(?:\.\d+)?)$/.exec(entry);
-      const qps = match ? Number(match[2]) : NaN;
-      if (!match || !(qps > 0) || qps > 10_000) throw new Error(`"${entry}" must be Action=qps with an action name (wildcards *) and a rate above 0 and at most 10000`);
-      return { pattern: match[1]!, qps };
-    });
-  if (!rules.length) throw new Error('must hold at least one Action=qps entry');
-  return rules;
+  return parseActionRules(text, (qps) => qps > 0 && qps <= 10_000, 'a rate above 0 and at most 10000').map((r) => ({ pattern: r.pattern, qps: r.value }));
 }
 
 /** The rule for an action: an exact name wins, then the pattern with the most literal characters. */
 export function qpsFor(rules: readonly QpsRule[], action: string): number | undefined {
-  let best: { rule: QpsRule; score: number } | undefined;
-  for (const rule of rules) {
-    const regex = new RegExp(`^${rule.pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    if (!regex.test(action)) continue;
-    const score = rule.pattern.includes('*') ? rule.pattern.replace(/\*/g, '').length : Number.MAX_SAFE_INTEGER;
-    if (!best || score > best.score) best = { rule, score };
-  }
-  return best?.rule.qps;
+  return ruleFor(rules, action)?.qps;
 }
 
 interface ActionState {

@@ -18,12 +18,19 @@ export interface OutgoingRequest {
 export interface Signer {
   readonly kind: string;
   sign(request: OutgoingRequest): void | Promise<void>;
+  /**
+   * Who the requests are signed as, in a form that gives nothing away (an AccessKey id, a
+   * hash of an API key): shared reads and cached answers are kept apart by it.
+   */
+  identity(): string | Promise<string>;
 }
 
 /** The seeds' mode: `Authorization: Bearer <DASHSCOPE_API_KEY>` on every request. */
 export function createBearerSigner(credentials: Extract<Credentials, { kind: 'bearer' }>): Signer {
+  const identity = `bearer:${sha256Hex(Buffer.from(credentials.apiKey.reveal(), 'utf8')).slice(0, 32)}`;
   return {
     kind: 'bearer',
+    identity: () => identity,
     sign(request) {
       request.headers.set('authorization', `Bearer ${credentials.apiKey.reveal()}`);
     },
@@ -50,6 +57,9 @@ export function createAccessKeySigner(options: AccessKeySignerOptions): Signer {
   const nonce = options.nonce ?? newNonce;
   return {
     kind: 'accessKey',
+    async identity() {
+      return `ak:${(await options.credentials()).accessKeyId}`;
+    },
     async sign(request) {
       const credential = await options.credentials();
       const { headers, url } = request;
