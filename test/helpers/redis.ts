@@ -28,9 +28,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let proc: ChildProcess | undefined;
   const url = `redis://127.0.0.1:${port}`;
   async function start() {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = child;
+    let failed: Error | undefined;
+    child.once('error', (err) => {
+      failed = new Error(`cannot start redis-server (${(err as NodeJS.ErrnoException).code}): the Redis tests need it on PATH, e.g. apt-get install redis-server`);
+    });
     // Ready when it answers PING.
     for (;;) {
+      if (failed) throw failed;
+      if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} on port ${port}`);
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
       try {
