@@ -5,6 +5,7 @@ import { ConfigError, describeCredentials, loadConfig, type Config, type Upstrea
 import { createRedis } from './core/redis.js';
 import { createMemoryReadCache, createTtlTable } from './core/upstream/read-cache.js';
 import { createRedisReadCache } from './core/upstream/redis-read-cache.js';
+import { createSharedRateLog } from './core/upstream/rate-log.js';
 import { createLogger } from './core/logger.js';
 import { createUpstreamClient } from './core/upstream/client.js';
 import { PRODUCT_NAMES } from './core/upstream/products.js';
@@ -79,8 +80,20 @@ async function main() {
     createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) }),
   );
   const metrics = createMetrics();
-  const governor = createGovernor({ rules: config.upstream.qpsLimits, maxPauseMs: config.upstream.maxPauseMs, onWait: metrics.onGovernorWait });
   const redis = config.redis ? createRedis(config.redis.url.reveal(), logger) : undefined;
+  const rateLog = redis
+    ? createSharedRateLog({
+        redis,
+        replicas: config.replicas,
+        onError: (operation) => metrics.onRedisError(`governor_${operation}`),
+        onModeChange: (mode) => {
+          metrics.onRedisMode(mode);
+          if (mode === 'degraded') logger.warn({ replicas: config.replicas }, 'redis unavailable: keeping to this replica\'s share of every QPS limit (limit / GATEWAY_REPLICAS) until it is back');
+          else logger.info('redis back: QPS limits shared by all replicas again');
+        },
+      })
+    : undefined;
+  const governor = createGovernor({ rules: config.upstream.qpsLimits, maxPauseMs: config.upstream.maxPauseMs, onWait: metrics.onGovernorWait, ...(rateLog ? { log: rateLog } : {}) });
   const cache = createReadCache(config.upstream.cache, redis, metrics, logger);
   const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents, cache });
   const { tokensFile } = config.auth;

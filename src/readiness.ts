@@ -12,6 +12,8 @@ export interface Readiness {
     /** Circuit breaker per product, and actions the governor is holding back right now. */
     breakers?: Record<string, string>;
     governor?: { key: string; qps: number; queued: number; pausedForMs: number }[];
+    /** With REDIS_URL: `ok` while the QPS limits are shared, `degraded` while this replica keeps to its share. */
+    redis?: 'ok' | 'degraded';
   };
 }
 
@@ -52,6 +54,8 @@ export function createReadinessCheck(opts: { upstream: UpstreamClient; ttlMs: nu
       upstream: { ...r.body.upstream, cached: fromCache },
       breakers: opts.upstream.breakers.snapshot(),
       governor: opts.upstream.governor.snapshot().filter((g) => g.queued > 0 || g.pausedForMs > 0),
+      // Degraded is still ready: the replica answers, within its share of the account.
+      ...(opts.upstream.governor.mode === 'memory' ? {} : { redis: opts.upstream.governor.mode === 'degraded' ? ('degraded' as const) : ('ok' as const) }),
     },
   });
 

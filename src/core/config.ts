@@ -124,6 +124,7 @@ const EnvSchema = z.object({
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   PAI_CACHE_TTLS: optional(parsed(parseCacheTtls)),
   PAI_CACHE_MAX_ENTRIES: optional(int(1, 1_000_000)),
+  GATEWAY_REPLICAS: optional(int(1, 1000)),
   REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
@@ -177,8 +178,10 @@ export interface Config {
     /** The opt-in read cache (PAI_CACHE_TTLS); undefined when off. */
     readonly cache?: { readonly ttls: readonly ActionRule[]; readonly maxEntries: number } | undefined;
   };
-  /** Shared state of all replicas (the read cache); undefined: each process keeps its own. */
+  /** Shared state of all replicas (QPS log, pauses, read cache); undefined: each process keeps its own. */
   readonly redis: { readonly url: Secret } | undefined;
+  /** How many replicas share the PAI account (GATEWAY_REPLICAS): each one's share while Redis is down. */
+  readonly replicas: number;
   /** Who may call the gateway. `tokensFile` is read by main.ts. */
   readonly auth: AuthSettings & { readonly tokensFile: string | undefined };
   readonly limits: DocumentLimits & {
@@ -308,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cache: cachingEnabled(e.PAI_CACHE_TTLS) ? { ttls: e.PAI_CACHE_TTLS!, maxEntries: e.PAI_CACHE_MAX_ENTRIES ?? DEFAULT_CACHE_MAX_ENTRIES } : undefined,
     },
     redis: e.REDIS_URL ? { url: new Secret(e.REDIS_URL) } : undefined,
+    replicas: e.GATEWAY_REPLICAS ?? 1,
     auth: {
       tokens: e.GATEWAY_TOKENS ?? [],
       tokensFile: e.GATEWAY_TOKENS_FILE,

@@ -40,6 +40,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
   const redisErrors = new Counter({ name: 'pai_graph_redis_errors_total', help: 'Redis commands that failed or timed out, by use (the gateway went on without the shared state).', labelNames: ['operation'], registers: [registry] });
+  const redisDegraded = new Gauge({
+    name: 'pai_graph_redis_degraded',
+    help: '1 while Redis is unreachable and this replica keeps to its share (limit / GATEWAY_REPLICAS) of the QPS limits in process; 0 while they are shared.',
+    registers: [registry],
+  });
   const loaderHits = new Counter({ name: 'pai_graph_loader_cache_hits_total', help: 'Loads answered from the per-request DataLoader cache instead of upstream.', registers: [registry] });
 
   const upstreamEvents: CallEvents = {
@@ -78,6 +83,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     },
     onLoaderHit: () => loaderHits.inc(),
     onRedisError: (operation: string) => redisErrors.inc({ operation }),
+    onRedisMode: (mode: 'shared' | 'degraded') => redisDegraded.set(mode === 'degraded' ? 1 : 0),
   };
 }
 

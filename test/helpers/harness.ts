@@ -13,6 +13,7 @@ import { createServer } from '../../src/server.js';
 import type { AuthSettings } from '../../src/core/auth.js';
 import { createMetrics } from '../../src/core/metrics.js';
 import type { Config } from '../../src/core/config.js';
+import type { RateLog } from '../../src/core/upstream/rate-log.js';
 import { createTtlTable, parseCacheTtls, type ReadCacheStore } from '../../src/core/upstream/read-cache.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
@@ -106,6 +107,8 @@ export async function startHarness(
     transport?: Partial<Config['transport']>;
     /** PAI_CACHE_TTLS and where entries live (default: off). */
     cache?: { ttls: string; store: ReadCacheStore };
+    /** The governor's log (default: in process); e.g. one shared through Redis by several harnesses. */
+    rateLog?: RateLog;
     /** Another harness's emulator, so two gateways (replicas) share one upstream; not closed here. */
     emulator?: Emulator;
   } = {},
@@ -143,7 +146,7 @@ export async function startHarness(
         : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
     logger,
-    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS, onWait: metrics.onGovernorWait }),
+    governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS, onWait: metrics.onGovernorWait, ...(opts.rateLog ? { log: opts.rateLog } : {}) }),
     events,
     ...(opts.breaker ? { breaker: opts.breaker } : {}),
     ...(opts.cache ? { cache: { store: opts.cache.store, ttlMs: createTtlTable(parseCacheTtls(opts.cache.ttls)) } } : {}),

@@ -253,15 +253,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const deadline = opts.deadline ?? Date.now() + timeoutMs * MAX_ATTEMPTS;
 
     for (let n = 1; ; n += 1) {
-      await governor.admit(op.product, op.action, deadline);
+      const ticket = await governor.admit(op.product, op.action, deadline, Math.min(timeoutMs, Math.max(1, deadline - Date.now())));
       // The operation may have ended while this call waited for its slot or a pause.
-      if (opts.signal?.aborted) throw new OperationEndedError();
+      if (opts.signal?.aborted) {
+        ticket.done();
+        throw new OperationEndedError();
+      }
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} ${op.action} could not finish within the operation's deadline`, { product: op.product, action: op.action });
+      if (remaining <= 0) {
+        ticket.done();
+        throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} ${op.action} could not finish within the operation's deadline`, { product: op.product, action: op.action });
+      }
       const timeout = Math.max(1, Math.min(timeoutMs, remaining));
       const started = performance.now();
       try {
-        const result = await breakers.run(op.product, op.action, () => attempt(op, input, { url, headers, body }, opts, timeout));
+        // The place in the QPS log counts until a second after the answer: PAI may have
+        // counted the request at any moment until then.
+        const result = await breakers.run(op.product, op.action, () => attempt(op, input, { url, headers, body }, opts, timeout)).finally(() => ticket.done());
         options.events?.onAttempt?.({ product: op.product, action: op.action, status: 200, outcome: 'ok', ms: performance.now() - started, attempt: n });
         return result;
       } catch (err) {

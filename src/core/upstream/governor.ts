@@ -1,18 +1,25 @@
-import pThrottle from 'p-throttle';
 import { ErrorCode, UpstreamError } from '../errors.js';
 import type { ProductName } from './products.js';
 import { parseActionRules, ruleFor } from './action-rules.js';
+import { createMemoryRateLog, type RateLog } from './rate-log.js';
 
 /**
  * The upstream governor: keeps every product/action within its QPS limit (PAI allows about
  * 100 QPS per account for most calls, 10 for creates) and honours PAI's throttling answers.
  *
- * The rate itself is p-throttle's strict algorithm (a sliding log: never more than `qps`
- * calls start in any 1-second window, bursts included). Calls over the limit wait in a
- * bounded queue, but only as long as their operation's deadline allows; a call whose wait
- * cannot fit gets RATE_LIMITED with `retryAfter` and costs nothing upstream. An answer
- * that names a time (a throttling answer, or a 5xx with `Retry-After`) pauses that action
- * for every caller until then, for at most `maxPauseMs`.
+ * The rate is a sliding log (./rate-log.ts): at most `qps` calls of an action in any window
+ * of a second, bursts included. A call holds its place from the moment it is admitted until
+ * a second after its answer came back, not after it was sent: PAI counts a request when it
+ * arrives, which can be any time between the two, so only this makes "never more than N
+ * arrivals in any second" hold whatever the network does (the cost: the rate is N per
+ * 1 s + the call's latency). The log lives in this process or, with Redis, is shared by
+ * every replica.
+ *
+ * Calls over the limit wait in a FIFO queue per action (only its head asks the log), but
+ * only as long as their operation's deadline allows; a call whose wait cannot fit gets
+ * RATE_LIMITED with `retryAfter` and costs nothing upstream. An answer that names a time (a
+ * throttling answer, or a 5xx with `Retry-After`) pauses that action for every caller (every
+ * replica, with Redis) until then, for at most `maxPauseMs`.
  */
 
 /** The documented limits: 100 QPS per user for most calls, 10 for creates. */
@@ -36,18 +43,36 @@ export function qpsFor(rules: readonly QpsRule[], action: string): number | unde
   return ruleFor(rules, action)?.qps;
 }
 
+interface Waiter {
+  readonly deadline: number;
+  readonly holdMs: number;
+  readonly enqueuedAt: number;
+  readonly resolve: (ticket: Ticket) => void;
+  readonly reject: (err: UpstreamError) => void;
+  timer?: NodeJS.Timeout;
+  paused?: boolean;
+}
+
 interface ActionState {
+  readonly product: ProductName;
+  readonly action: string;
+  readonly key: string;
   readonly qps: number;
-  /** A slot in the sliding window; resolves when this call may start. */
-  readonly slot: (() => Promise<void>) & { readonly queueSize: number };
-  /** PAI asked us to hold this action until then (epoch ms). */
-  pausedUntil: number;
-  /** Callers waiting out the pause, woken when it grows so each can recheck its deadline. */
-  readonly pauseWaiters: Set<() => void>;
-  /** Actual start times inside the current window: a guard for timers that fire late. */
-  readonly starts: number[];
   readonly limit: number;
-  readonly interval: number;
+  readonly windowMs: number;
+  readonly queue: Waiter[];
+  pumping: boolean;
+  /** PAI asked us to hold this action until then (epoch ms), as far as this process knows. */
+  pausedUntil: number;
+  /** Wakes the pump early (a place freed, a pause changed). */
+  wake: (() => void) | undefined;
+  /** Something changed while the pump was not asleep: look again before sleeping. */
+  poked: boolean;
+}
+
+/** A place in the action's log; `done()` when the call's answer is in (or it never went out). */
+export interface Ticket {
+  done(): void;
 }
 
 export interface GovernorOptions {
@@ -58,29 +83,33 @@ export interface GovernorOptions {
   readonly onWait?: (product: ProductName, action: string, ms: number, reason: 'qps' | 'throttled') => void;
   /** The longest one pause may last, whatever the upstream named (UPSTREAM_MAX_PAUSE_MS). */
   readonly maxPauseMs?: number;
+  /** Where the log and pauses live (default: this process). */
+  readonly log?: RateLog;
 }
 
 /** UPSTREAM_MAX_PAUSE_MS's default. */
 export const DEFAULT_MAX_PAUSE_MS = 10_000;
 
-const WINDOW_MARGIN = 1.02;
+/** Added to each second: Date.now's millisecond steps and timers that fire a little early. */
+const WINDOW_MARGIN_MS = 10;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** How long a call may hold its place when the caller does not say (its attempt's time limit). */
+const DEFAULT_HOLD_MS = 10_000;
 
 export function createGovernor(options: GovernorOptions) {
   const states = new Map<string, ActionState>();
   const maxQueueSeconds = options.maxQueueSeconds ?? 10;
   const maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+  const log = options.log ?? createMemoryRateLog();
 
   function stateOf(product: ProductName, action: string): ActionState {
     const key = `${product}:${action}`;
     let state = states.get(key);
     if (!state) {
       const qps = qpsFor(options.rules, action) ?? 100;
-      // A 2% margin on the window absorbs network jitter between our start and PAI's count.
-      const interval = (Math.floor(qps) >= 1 ? 1000 : Math.ceil(1000 / qps)) * WINDOW_MARGIN;
-      const limit = Math.max(1, Math.floor(qps));
-      state = { qps, limit, interval, starts: [], slot: pThrottle({ limit, interval, strict: true })(async () => undefined), pausedUntil: 0, pauseWaiters: new Set() };
+      // Below 1 QPS: one call per 1/qps seconds.
+      const windowMs = (qps >= 1 ? 1000 : Math.ceil(1000 / qps)) + WINDOW_MARGIN_MS;
+      state = { product, action, key, qps, limit: Math.max(1, Math.floor(qps)), windowMs, queue: [], pumping: false, pausedUntil: 0, wake: undefined, poked: false };
       states.set(key, state);
     }
     return state;
@@ -90,71 +119,90 @@ export function createGovernor(options: GovernorOptions) {
     new UpstreamError(ErrorCode.RATE_LIMITED, `${action} is over its ${why}; retry after ${Math.max(1, Math.ceil(waitMs / 1000))} s`, { product, action }, { retryAfterMs: Math.max(1, waitMs) });
   const held = (product: ProductName, action: string, waitMs: number) =>
     new UpstreamError(ErrorCode.RATE_LIMITED, `${product} asked to hold ${action}; retry after ${Math.max(1, Math.ceil(waitMs / 1000))} s`, { product, action }, { retryAfterMs: Math.max(1, waitMs) });
+  const overLimit = (s: ActionState, waitMs: number) => limited(s.product, s.action, waitMs, `limit of ${s.qps} calls per second`);
 
-  /**
-   * Waits until the action's pause is over. Throws RATE_LIMITED as soon as the pause reaches
-   * past `deadline`, also when an answer lengthens the pause while this caller waits, so
-   * nobody waits for a start that cannot come in time.
-   */
-  async function waitOutPause(state: ActionState, product: ProductName, action: string, deadline: number): Promise<void> {
-    const started = Date.now();
-    for (;;) {
-      const now = Date.now();
-      const pause = state.pausedUntil - now;
-      if (pause <= 0) break;
-      if (now + pause >= deadline) throw held(product, action, pause);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          state.pauseWaiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, pause);
-        state.pauseWaiters.add(wake);
-      });
-    }
-    const waited = Date.now() - started;
-    if (waited > 0) options.onWait?.(product, action, waited, 'throttled');
+  function remove(state: ActionState, waiter: Waiter): void {
+    const at = state.queue.indexOf(waiter);
+    if (at >= 0) state.queue.splice(at, 1);
+    clearTimeout(waiter.timer);
   }
 
-  /**
-   * Waits for a place inside the QPS limit and takes it, or throws RATE_LIMITED if none comes
-   * before `deadline`. False when a pause began meanwhile: the place is given up, which only
-   * leaves the rate lower.
-   */
-  async function takeSlot(state: ActionState, product: ProductName, action: string, deadline: number): Promise<boolean> {
-    // Calls already queued need at least queued/qps seconds before this one can start.
-    const ahead = state.slot.queueSize;
-    const estimate = Math.ceil(((ahead + 1) / state.qps) * 1000);
-    if (ahead >= state.qps * maxQueueSeconds || (ahead > 0 && Date.now() + estimate - 1000 / state.qps >= deadline)) {
-      throw limited(product, action, estimate, `limit of ${state.qps} calls per second`);
+  /** Turns away, at once, every waiter whose deadline the pause reaches past. */
+  function refusePaused(state: ActionState): void {
+    const now = Date.now();
+    for (const waiter of [...state.queue]) {
+      if (state.pausedUntil >= waiter.deadline) {
+        remove(state, waiter);
+        waiter.reject(held(state.product, state.action, state.pausedUntil - now));
+      } else waiter.paused = true;
     }
-    const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([
-      state.slot().then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-      }),
-    ]);
-    clearTimeout(timer);
-    // A slot that arrives after its caller gave up starts nothing upstream.
-    if (!inTime) throw limited(product, action, estimate, `limit of ${state.qps} calls per second`);
-    // p-throttle schedules each slot when it is asked for; a timer that fires late (a busy
-    // event loop) could bunch starts. Check the real start times before letting one go.
-    for (;;) {
-      const now = Date.now();
-      while (state.starts.length && now - state.starts[0]! >= state.interval) state.starts.shift();
-      if (state.starts.length < state.limit) break;
-      const wait = state.starts[0]! + state.interval - now;
-      if (now + wait >= deadline) throw limited(product, action, wait, `limit of ${state.qps} calls per second`);
-      await sleep(wait);
+  }
+
+  function sleep(state: ActionState, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        if (state.wake === wake) state.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, ms));
+      state.wake = wake;
+    });
+  }
+
+  /** Serves the action's queue in order; only the head asks the log. One pump per action. */
+  async function pump(state: ActionState): Promise<void> {
+    if (state.pumping) return;
+    state.pumping = true;
+    try {
+      while (state.queue.length) {
+        const now = Date.now();
+        if (state.pausedUntil > now) {
+          refusePaused(state);
+          if (state.queue.length) await sleep(state, state.pausedUntil - now);
+          continue;
+        }
+        const head = state.queue[0]!;
+        state.poked = false;
+        const taken = await log.take(state.key, state.limit, state.windowMs, head.holdMs);
+        if (state.queue[0] !== head) continue; // its deadline passed meanwhile
+        if (taken.taken) {
+          remove(state, head);
+          const waited = Date.now() - head.enqueuedAt;
+          if (waited > 1) options.onWait?.(state.product, state.action, waited, head.paused ? 'throttled' : 'qps');
+          head.resolve({ done: () => finish(state, taken.id) });
+          continue;
+        }
+        if (taken.pausedMs > 0) {
+          // Another replica learned a pause.
+          state.pausedUntil = Math.max(state.pausedUntil, Date.now() + taken.pausedMs);
+          continue;
+        }
+        // Known not to fit: refused now. A wait that assumes a call in flight takes all its
+        // time may end sooner (its answer pokes us), so the head keeps its place until its
+        // deadline.
+        if (taken.settled && Date.now() + taken.waitMs >= head.deadline) {
+          remove(state, head);
+          head.reject(overLimit(state, taken.waitMs));
+          continue;
+        }
+        if (state.poked) continue;
+        await sleep(state, Math.min(taken.waitMs, log.pollMs, Math.max(0, head.deadline - Date.now())));
+      }
+    } finally {
+      state.pumping = false;
     }
-    if (state.pausedUntil > Date.now()) return false;
-    state.starts.push(Date.now());
-    const waited = Date.now() - started;
-    if (waited > 1) options.onWait?.(product, action, waited, 'qps');
-    return true;
+  }
+
+  function poke(state: ActionState): void {
+    if (state.wake) state.wake();
+    else state.poked = true;
+  }
+
+  function finish(state: ActionState, id: string): void {
+    log.finish(state.key, id);
+    // The place now frees a second from now, maybe sooner than the head was told.
+    poke(state);
   }
 
   return {
@@ -163,16 +211,29 @@ export function createGovernor(options: GovernorOptions) {
 
     /**
      * Resolves when a call of `action` may start: after any pause PAI asked for and inside the
-     * QPS limit. Throws RATE_LIMITED, without spending a slot when it can tell in advance,
-     * if that cannot happen before `deadline` (epoch ms).
+     * QPS limit; the ticket must be `done()` when the call's answer is in. Throws RATE_LIMITED,
+     * without spending a place when it can tell in advance, if that cannot happen before
+     * `deadline` (epoch ms). `holdMs` is how long the call may take at most.
      */
-    async admit(product: ProductName, action: string, deadline: number): Promise<void> {
+    admit(product: ProductName, action: string, deadline: number, holdMs: number = DEFAULT_HOLD_MS): Promise<Ticket> {
       const state = stateOf(product, action);
-      // A pause that began while this call queued for its slot holds it too.
-      for (;;) {
-        await waitOutPause(state, product, action, deadline);
-        if (await takeSlot(state, product, action, deadline)) return;
+      const now = Date.now();
+      if (state.pausedUntil >= deadline) return Promise.reject(held(product, action, state.pausedUntil - now));
+      // Calls already queued need at least queued/qps seconds before this one can start.
+      const ahead = state.queue.length;
+      const estimate = Math.ceil(((ahead + 1) / state.qps) * 1000);
+      if (ahead >= state.qps * maxQueueSeconds || (ahead > 0 && now + estimate - 1000 / state.qps >= deadline)) {
+        return Promise.reject(overLimit(state, estimate));
       }
+      return new Promise<Ticket>((resolve, reject) => {
+        const waiter: Waiter = { deadline, holdMs, enqueuedAt: now, resolve, reject };
+        waiter.timer = setTimeout(() => {
+          remove(state, waiter);
+          reject(state.pausedUntil > Date.now() ? held(product, action, state.pausedUntil - Date.now()) : overLimit(state, estimate));
+        }, Math.max(0, deadline - now));
+        state.queue.push(waiter);
+        void pump(state);
+      });
     },
 
     /**
@@ -182,23 +243,33 @@ export function createGovernor(options: GovernorOptions) {
      */
     pause(product: ProductName, action: string, ms: number): number {
       const state = stateOf(product, action);
-      const until = Date.now() + Math.min(Math.max(0, ms), maxPauseMs);
+      const capped = Math.min(Math.max(0, ms), maxPauseMs);
+      const until = Date.now() + capped;
       if (until > state.pausedUntil) {
         state.pausedUntil = until;
+        log.pause(state.key, capped);
         // Waiters recheck their deadlines now rather than when the shorter pause would have ended.
-        for (const wake of [...state.pauseWaiters]) wake();
+        refusePaused(state);
+        poke(state);
       }
       return Math.max(0, state.pausedUntil - Date.now());
     },
 
     /** Forgets all limits' history and pauses (tests). */
     reset(): void {
+      for (const state of states.values()) for (const waiter of state.queue) clearTimeout(waiter.timer);
       states.clear();
+      log.reset();
     },
 
     /** The state of every action seen so far (for /readyz and /metrics). */
     snapshot() {
-      return [...states.entries()].map(([key, s]) => ({ key, qps: s.qps, queued: s.slot.queueSize, pausedForMs: Math.max(0, s.pausedUntil - Date.now()) }));
+      return [...states.values()].map((s) => ({ key: s.key, qps: s.qps, queued: s.queue.length, pausedForMs: Math.max(0, s.pausedUntil - Date.now()) }));
+    },
+
+    /** Where the log lives, and whether a shared one is degraded to this process's share. */
+    get mode(): 'memory' | 'shared' | 'degraded' {
+      return log.mode();
     },
   };
 }
