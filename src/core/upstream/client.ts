@@ -1,10 +1,10 @@
-import ky, { TimeoutError } from 'ky';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildForm, buildPath, buildQuery, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
+import { createHttp, HttpTimeoutError, type HeaderReader } from './http.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
 import type { Signer } from './signer.js';
@@ -84,6 +84,13 @@ function firstIssue(error: z.ZodError): string {
   return `field ${describePath(issue.path)} ${issue.message}`;
 }
 
+/** What log lines say about a call; reqId ties the gateway request (x-request-id) to the upstream RequestId. */
+const describeCall = (op: OperationSpec<unknown>, url: URL, opts: CallOptions) => ({ reqId: opts.requestId, product: op.product, action: op.action, method: op.method, path: url.pathname });
+
+/** An upstream message with the call's secrets blanked out. */
+const scrub = (message: string | undefined, secrets: readonly string[] | undefined) =>
+  message && secrets?.length ? secrets.reduce((m, secret) => (secret ? m.split(secret).join('[redacted]') : m), message) : message;
+
 /** Attempts of one call at most: the first plus two retries. */
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 100;
@@ -147,13 +154,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const { origins, signer, timeoutMs, logger } = options;
   const governor = options.governor ?? createGovernor({ rules: parseQpsLimits(DEFAULT_QPS_LIMITS) });
   const breakers = createBreakers(options.breaker, options.events?.onBreaker);
-  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const http = createHttp({ timeoutMs, fetch: options.fetch });
 
   /**
    * The wait the answer's headers name, capped at the governor's longest pause: the gateway
    * holds the action no longer than that, so it tells its callers no more either.
    */
-  function readWait(headers: Headers, where: Record<string, unknown>): number | undefined {
+  function readWait(headers: HeaderReader, where: Record<string, unknown>): number | undefined {
     const named = readRetryAfterMs(headers);
     if (named === undefined || named <= governor.maxPauseMs) return named;
     logger.warn({ upstream: where, retryAfterMs: named, maxPauseMs: governor.maxPauseMs }, 'upstream named a wait longer than UPSTREAM_MAX_PAUSE_MS; holding the action for that maximum');
@@ -166,34 +173,31 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
     const started = performance.now();
-    // reqId ties the gateway request (x-request-id) to the upstream RequestId in one log line.
-    const where = { reqId: opts.requestId, product: op.product, action: op.action, method: op.method, path: built.url.pathname };
-    let response: Response;
+    let status: number;
+    let responseHeaders: HeaderReader;
     let text: string;
     try {
-      response = await http(built.url, { method: op.method, headers, body: built.body, signal: opts.signal, timeout });
-      text = await response.text();
+      ({ status, headers: responseHeaders, text } = await http({ method: op.method, url: built.url, headers, body: built.body, signal: opts.signal, timeout }));
     } catch (err) {
       const ms = Math.round(performance.now() - started);
-      if (err instanceof TimeoutError) {
-        logger.warn({ upstream: where, ms }, 'upstream call timed out');
+      if (err instanceof HttpTimeoutError) {
+        logger.warn({ upstream: describeCall(op, built.url, opts), ms }, 'upstream call timed out');
         throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} did not answer ${op.action} within ${timeout} ms`, { product: op.product, action: op.action });
       }
       if (opts.signal?.aborted) throw err;
-      logger.warn({ upstream: where, ms, err: { name: (err as Error).name, message: (err as Error).message } }, 'upstream unreachable');
+      logger.warn({ upstream: describeCall(op, built.url, opts), ms, err: { name: (err as Error).name, message: (err as Error).message } }, 'upstream unreachable');
       throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `${op.product} could not be reached for ${op.action}`, { product: op.product, action: op.action }, { cause: err });
     }
     const ms = Math.round(performance.now() - started);
-    const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
+    const headerRequestId = responseHeaders.get('x-acs-request-id') ?? undefined;
 
-    const scrub = (message: string | undefined) => (message && input.secrets?.length ? input.secrets.reduce((m, secret) => (secret ? m.split(secret).join('[redacted]') : m), message) : message);
-
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       const errorBody = readErrorBody(text);
       errorBody.requestId ??= headerRequestId;
-      errorBody.message = scrub(errorBody.message);
-      const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status }, errorBody, readWait(response.headers, { ...where, status: response.status, requestId: errorBody.requestId }));
-      logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed');
+      errorBody.message = scrub(errorBody.message, input.secrets);
+      const where = describeCall(op, built.url, opts);
+      const error = mapUpstreamError({ product: op.product, action: op.action, status }, errorBody, readWait(responseHeaders, { ...where, status, requestId: errorBody.requestId }));
+      logger.warn({ upstream: { ...where, status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed');
       throw error;
     }
 
@@ -201,8 +205,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     try {
       json = JSON.parse(text);
     } catch {
-      logger.error({ upstream: { ...where, status: response.status, requestId: headerRequestId }, ms }, 'upstream answered with a body that is not JSON');
-      throw contractError(op, response.status, headerRequestId, 'the body is not JSON');
+      logger.error({ upstream: { ...describeCall(op, built.url, opts), status, requestId: headerRequestId }, ms }, 'upstream answered with a body that is not JSON');
+      throw contractError(op, status, headerRequestId, 'the body is not JSON');
     }
     const requestId = (json as { RequestId?: unknown; requestId?: unknown } | null)?.RequestId ?? (json as { requestId?: unknown } | null)?.requestId;
     const requestIdText = typeof requestId === 'string' ? requestId : headerRequestId;
@@ -210,19 +214,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const errorBody = readErrorBody(text);
       if (errorBody.code && !/^(200|OK|Success)$/i.test(errorBody.code)) {
         errorBody.requestId ??= requestIdText;
-        errorBody.message = scrub(errorBody.message);
-        const error = mapUpstreamError({ product: op.product, action: op.action, status: response.status, classifyAs: 400 }, errorBody, readWait(response.headers, { ...where, status: response.status, requestId: errorBody.requestId }));
-        logger.warn({ upstream: { ...where, status: response.status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed (error in a 2xx body)');
+        errorBody.message = scrub(errorBody.message, input.secrets);
+        const where = describeCall(op, built.url, opts);
+        const error = mapUpstreamError({ product: op.product, action: op.action, status, classifyAs: 400 }, errorBody, readWait(responseHeaders, { ...where, status, requestId: errorBody.requestId }));
+        logger.warn({ upstream: { ...where, status, code: errorBody.code, requestId: errorBody.requestId }, ms, mappedTo: error.code }, 'upstream call failed (error in a 2xx body)');
         throw error;
       }
     }
     const parsed = op.response.safeParse(json);
     if (!parsed.success) {
       const problem = firstIssue(parsed.error);
-      logger.error({ upstream: { ...where, status: response.status, requestId: requestIdText }, ms, problem }, 'upstream answered outside its contract');
-      throw contractError(op, response.status, requestIdText, problem);
+      logger.error({ upstream: { ...describeCall(op, built.url, opts), status, requestId: requestIdText }, ms, problem }, 'upstream answered outside its contract');
+      throw contractError(op, status, requestIdText, problem);
     }
-    logger.debug({ upstream: { ...where, status: response.status, requestId: requestIdText }, ms }, 'upstream call');
+    // The debug line is built only when someone reads it.
+    if (logger.isLevelEnabled('debug')) logger.debug({ upstream: { ...describeCall(op, built.url, opts), status, requestId: requestIdText }, ms }, 'upstream call');
     return parsed.data;
   }
 

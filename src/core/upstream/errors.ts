@@ -25,7 +25,7 @@ export function readErrorBody(text: string): UpstreamErrorBody {
  * Milliseconds the upstream asked us to wait: `x-acs-retry-after` is milliseconds (as
  * Alibaba's runtime reads it); `Retry-After` is seconds or an HTTP date.
  */
-export function readRetryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+export function readRetryAfterMs(headers: { get(name: string): string | null | undefined }, now = Date.now()): number | undefined {
   const acs = headers.get('x-acs-retry-after');
   if (acs && /^\d+$/.test(acs.trim()) && Number(acs) > 0) return Number(acs);
   const std = headers.get('retry-after')?.trim();
