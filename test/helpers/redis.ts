@@ -53,7 +53,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   async function stop() {
     const p = proc;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
       p.kill('SIGKILL');

@@ -104,7 +104,9 @@ describe('upstream faults become typed GraphQL errors', () => {
   });
 
   it('an upstream slower than the timeout is UPSTREAM_TIMEOUT', async () => {
-    slow.emulator.faults.add({ action: 'GetModel', latencyMs: 3000, times: 3 });
+    // Every attempt is slow, also when a late attempt of the previous test took a fault first.
+    slow.emulator.faults.clear();
+    slow.emulator.faults.add({ action: 'GetModel', latencyMs: 3000, times: 10 });
     const r = await slow.gql(`{ model(id: "model-slow") { id } }`);
     expect(codeOf(r)).toBe('UPSTREAM_TIMEOUT');
   });
