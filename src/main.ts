@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, describeCredentials, loadConfig, type Config, type UpstreamTarget } from './core/config.js';
 import { createRedis } from './core/redis.js';
+import { createSharedCallerBudgets, createSharedDocumentCache } from './core/shared-state.js';
 import { createMemoryReadCache, createTtlTable } from './core/upstream/read-cache.js';
 import { createRedisReadCache } from './core/upstream/redis-read-cache.js';
 import { createSharedRateLog } from './core/upstream/rate-log.js';
@@ -33,6 +35,9 @@ function createReadCache(settings: Config['upstream']['cache'], redis: Redis | u
   logger.info({ ttls: settings.ttls, store: store.kind }, `read cache on (${store.kind === 'redis' ? 'shared in Redis' : `in process, at most ${settings.maxEntries} entries`})`);
   return { store, ttlMs: createTtlTable(settings.ttls) };
 }
+
+/** How long startup waits for Redis before serving in degraded mode. */
+const REDIS_STARTUP_WAIT_MS = 2000;
 
 /** Reads the file a variable names; a bad one stops startup with one line, like a bad variable. */
 function readOrExit<T>(variable: string, read: () => T): T {
@@ -111,7 +116,17 @@ async function main() {
   if (trustedDocuments) {
     logger.info(`trusted documents: ${trustedDocuments.manifest.size} in the manifest${trustedDocuments.only ? ', and only those may run' : ''}`);
   }
-  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments });
+  const budgets = redis
+    ? createSharedCallerBudgets({ redis, maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate, replicas: config.replicas, onError: () => metrics.onRedisError('budget') })
+    : undefined;
+  const documentCache = redis ? createSharedDocumentCache(redis, () => metrics.onRedisError('persisted_query')) : undefined;
+  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache });
+  // Start shared rather than degraded when Redis is there: wait for it briefly, never longer.
+  if (redis && redis.status !== 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(redis, 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, REDIS_STARTUP_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

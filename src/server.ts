@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -8,7 +9,8 @@ import { createFormatError } from './core/format-error.js';
 import cors from '@fastify/cors';
 import { AuthError, createAuthenticator, createSharedSecretCheck, readBearerToken, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
-import { createCallerBudgets } from './core/plugins/cost.js';
+import { createCallerBudgets, type CallerBudgets } from './core/plugins/cost.js';
+import type { DocumentCache } from './core/shared-state.js';
 import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
@@ -37,6 +39,10 @@ export interface ServerDeps {
   readonly metrics: Metrics;
   /** A persisted-document manifest (hash -> document), and whether only its documents may run. */
   readonly trustedDocuments?: { readonly manifest: ReadonlyMap<string, string>; readonly only: boolean } | undefined;
+  /** Caller budgets shared by the replicas (Redis); default: this process's own. */
+  readonly budgets?: CallerBudgets | undefined;
+  /** Where automatic persisted queries are registered (Redis); default: Apollo's in-memory LRU. */
+  readonly documentCache?: DocumentCache | undefined;
 }
 
 declare module 'fastify' {
@@ -74,6 +80,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   const apollo = new ApolloServer<Context>({
     schema: createSchema(),
     introspection: config.http.introspection,
+    ...(deps.documentCache ? { persistedQueries: { cache: deps.documentCache } } : {}),
     // "Did you mean ...?" would spell out the schema to callers who may not introspect it.
     hideSchemaDetailsFromClientErrors: production,
     // Limits checked before execution; each rejection is a 400 that states the limit.
@@ -104,7 +111,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
           'Query._entities': { calls: (a) => (Array.isArray(a.representations) ? a.representations.length : 1) },
         },
         maxCost: config.limits.maxCost,
-        budgets: createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
+        budgets: deps.budgets ?? createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
       createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
       ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
@@ -152,6 +159,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // still queued or waiting then start nothing upstream (graphql-js can answer before every
       // field's promise settles, e.g. when an error nulls a parent).
       const abort = new AbortController();
+      // Every upstream call of the operation listens to it (up to the cost limit's worth).
+      setMaxListeners(0, abort.signal);
       reply.raw.once('close', () => abort.abort());
       return createContext({
         client: deps.upstream,
