@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, describeCredentials, loadConfig, type Config, type UpstreamTarget } from './core/config.js';
@@ -124,7 +123,8 @@ async function main() {
   // Start shared rather than degraded when Redis is there: wait for it briefly, never longer.
   if (redis && redis.status !== 'ready') {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([once(redis, 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, REDIS_STARTUP_WAIT_MS)))]);
+    // Not events.once: a Redis error must not stop startup, only the wait.
+    await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), new Promise((resolve) => (timer = setTimeout(resolve, REDIS_STARTUP_WAIT_MS)))]);
     clearTimeout(timer);
   }
   await app.listen({ port: config.port, host: config.host });

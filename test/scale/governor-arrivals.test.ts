@@ -2,18 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '../../src/core/errors.js';
 import { ModelOps } from '../../src/models/models.api.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-
-/** The most arrivals the emulator saw in any sliding window of `windowMs` (by its own clock). */
-export function busiestWindow(times: readonly number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let from = 0;
-  for (let to = 0; to < sorted.length; to += 1) {
-    while (sorted[to]! - sorted[from]! >= windowMs) from += 1;
-    best = Math.max(best, to - from + 1);
-  }
-  return best;
-}
+import { busiestWindow } from '../helpers/windows.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,9 +23,10 @@ describe('one process at 10 QPS', () => {
     const arrivals = h.emulator.calls.filter((c) => c.action === 'GetModel').map((c) => c.at);
     expect(busiestWindow(arrivals)).toBeLessThanOrEqual(10);
     expect(h.emulator.calls.filter((c) => c.status === 429 || c.status === 400 && c.action === 'Throttling')).toHaveLength(0);
-    // Every call either reached PAI (a 404: these models do not exist) or was told RATE_LIMITED.
+    // Every call reached PAI (a 404: these models do not exist) or was told RATE_LIMITED; on a
+    // busy machine a call let go just before its deadline may time out instead.
     const codes = settled.map((s) => (s instanceof UpstreamError ? s.code : 'ok'));
-    expect(codes.filter((c) => c !== 'NOT_FOUND' && c !== 'RATE_LIMITED')).toEqual([]);
+    expect(codes.filter((c) => c !== 'NOT_FOUND' && c !== 'RATE_LIMITED' && c !== 'UPSTREAM_TIMEOUT')).toEqual([]);
     expect(arrivals.length).toBeGreaterThanOrEqual(60);
   }, 60_000);
 });

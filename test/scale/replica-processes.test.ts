@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulatorProcess, startGateway, type Started } from '../helpers/processes.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import { busiestWindow } from '../helpers/windows.js';
 
 /**
  * Three gateway processes (`src/main.ts`, configured only by the environment) on one Redis and
@@ -30,7 +31,9 @@ beforeAll(async () => {
     CALLER_BUDGET_RESTORE_RATE: '1',
     LOG_LEVEL: 'info',
   };
+  // Two trios: one with a small caller budget, one at 20 QPS with the budget out of the way.
   gateways = [0, 1, 2].map(() => startGateway(env));
+  gateways.push(...[0, 1, 2].map(() => startGateway({ ...env, CALLER_BUDGET: '100000', CALLER_BUDGET_RESTORE_RATE: '1000', PAI_QPS_LIMITS: '*=20', OPERATION_DEADLINE_MS: '14000' })));
   urls = await Promise.all(gateways.map((g) => g.ready));
   // Each replica says it shares its limits through Redis before the tests start.
   for (const url of urls) expect(await (await fetch(url.replace('/graphql', '/readyz'))).json()).toMatchObject({ status: 'ready', redis: 'ok' });
@@ -59,6 +62,20 @@ describe('three gateway processes sharing one Redis', () => {
     expect(calls).toBeLessThanOrEqual(36);
     expect(refused.length).toBe(90 - calls);
     expect(results.filter((r) => r.status === 200).every((r) => r.body.data?.model === null)).toBe(true);
+  }, 60_000);
+
+  it('at 20 QPS, 200 concurrent distinct reads across them reach PAI at most 20 times in any second, none throttled', async () => {
+    await fetch(`${origin}/__emulator/calls`, { method: 'DELETE' });
+    const trio = urls.slice(3);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => gql(trio[i % 3]!, { query: `{ model(id: "qps-${i}") { id } }` })));
+    const { calls } = (await (await fetch(`${origin}/__emulator/calls`)).json()) as { calls: { at: number; status: number }[] };
+    expect(busiestWindow(calls.map((c) => c.at))).toBeLessThanOrEqual(20);
+    expect(calls.filter((c) => c.status === 429)).toHaveLength(0);
+    // These models do not exist: PAI's answer is a null model; the rest are told RATE_LIMITED.
+    const answered = results.filter((r) => r.status === 200 && r.body.data?.model === null && !r.body.errors);
+    const limited = results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(answered.length + limited.length).toBe(200);
+    expect(answered.length).toBeGreaterThanOrEqual(190);
   }, 60_000);
 
   it('run a persisted query registered on one replica by its hash on the others', async () => {

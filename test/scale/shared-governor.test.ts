@@ -8,7 +8,7 @@ import { ModelOps } from '../../src/models/models.api.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
 import { until } from '../helpers/until.js';
-import { busiestWindow } from './governor-arrivals.test.js';
+import { busiestWindow } from '../helpers/windows.js';
 
 /**
  * Three replicas (three gateways with their own Redis connections over one emulator, as

@@ -118,6 +118,9 @@ export interface SharedRateLogOptions {
 
 /** While Redis answers, a waiting head asks again this often, so places other replicas free are seen. */
 const SHARED_POLL_MS = 25;
+/** Consecutive failed takes after which a replica keeps to its own share for a while. */
+const FAILURES_BEFORE_FALLBACK = 3;
+const FALLBACK_RECHECK_MS = 1000;
 
 /**
  * The log shared by every replica in Redis (one atomic script per take). When Redis fails or
@@ -134,6 +137,9 @@ export function createSharedRateLog(opts: SharedRateLogOptions): RateLog {
   const replica = randomBytes(6).toString('hex');
   let seq = 0;
   let degraded = false;
+  let failures = 0;
+  /** After repeated failures, Redis is not asked again before then (epoch ms). */
+  let skipUntil = 0;
   const keys = (key: string) => [`pai-graph:gov:{${key}}:log`, `pai-graph:gov:{${key}}:pause`] as const;
 
   function setDegraded(value: boolean) {
@@ -142,7 +148,11 @@ export function createSharedRateLog(opts: SharedRateLogOptions): RateLog {
     opts.onModeChange?.(value ? 'degraded' : 'shared');
   }
 
-  redis.on('ready', () => setDegraded(false));
+  redis.on('ready', () => {
+    failures = 0;
+    skipUntil = 0;
+    setDegraded(false);
+  });
   redis.on('close', () => setDegraded(true));
 
   const shareOf = (limit: number) => Math.max(1, Math.floor(limit / replicas));
@@ -152,16 +162,23 @@ export function createSharedRateLog(opts: SharedRateLogOptions): RateLog {
       return degraded ? Number.POSITIVE_INFINITY : SHARED_POLL_MS;
     },
     async take(key, limit, windowMs, holdMs) {
-      if (redis.status === 'ready') {
+      if (redis.status === 'ready' && Date.now() >= skipUntil) {
         seq += 1;
         const id = `${replica}:${seq}`;
         const [log, pause] = keys(key);
         try {
           const [taken, waitMs, pausedMs, settled] = await scripted.paiGraphRateTake(log, pause, limit, windowMs, holdMs, id);
+          failures = 0;
           setDegraded(false);
           return taken === 1 ? { taken: true, id } : { taken: false, waitMs, pausedMs, settled: settled === 1 };
         } catch (err) {
           opts.onError?.('take', err as Error);
+          // A slow answer may still have taken a place in Redis: taking this replica's share
+          // on top of it could overspend, so one slow answer only means "ask again soon". A
+          // Redis that keeps failing is given up for a while; a lost connection at once.
+          failures += 1;
+          if (failures < FAILURES_BEFORE_FALLBACK && redis.status === 'ready') return { taken: false, waitMs: SHARED_POLL_MS, pausedMs: 0, settled: false };
+          skipUntil = Date.now() + FALLBACK_RECHECK_MS;
         }
       }
       setDegraded(true);
