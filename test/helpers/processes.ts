@@ -28,7 +28,7 @@ function start(entry: string, env: Record<string, string>, readyPattern: RegExp)
   const output: string[] = [];
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output.join('')}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output.join('')}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       const match = readyPattern.exec(output.join(''));
