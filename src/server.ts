@@ -3,9 +3,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './core/config.js';
+import { OperationEndedError } from './core/errors.js';
 import { createFormatError } from './core/format-error.js';
+import { lazyChildLogger } from './core/logger.js';
 import cors from '@fastify/cors';
 import { AuthError, createAuthenticator, createSharedSecretCheck, readBearerToken, type AuthSettings, type Caller } from './core/auth.js';
 import type { Metrics } from './core/metrics.js';
@@ -56,6 +58,9 @@ export interface Server {
   readonly apollo: ApolloServer<Context>;
 }
 
+/** Why an operation's signal fires: its response was sent or its client went away. */
+const OPERATION_ENDED = new OperationEndedError();
+
 /** The caller of a request that skipped authentication (the Sandbox page): may do nothing. */
 const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), anonymous: true };
 
@@ -74,6 +79,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     ...createTransportOptions(config.transport, logger),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made when a request first logs, not for every request.
+    childLoggerFactory: lazyChildLogger as unknown as NonNullable<FastifyServerOptions['childLoggerFactory']>,
     genReqId: (req) => readRequestId(req.headers['x-request-id']),
   });
 
@@ -128,9 +135,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise and a microtask turn per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   // Before CORS, so its preflight route answers errors through the same handler.
   installTransportRules(app, config.transport);
@@ -161,7 +170,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       const abort = new AbortController();
       // Every upstream call of the operation listens to it (up to the cost limit's worth).
       setMaxListeners(0, abort.signal);
-      reply.raw.once('close', () => abort.abort());
+      // A shared reason: abort() with none builds a DOMException (and its stack) per request.
+      reply.raw.once('close', () => abort.abort(OPERATION_ENDED));
       return createContext({
         client: deps.upstream,
         enums,

@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -39,4 +39,72 @@ export function createLogger(opts: { level: string; destination?: DestinationStr
     },
     opts.destination,
   );
+}
+
+type AnyLogFn = (...args: unknown[]) => void;
+
+/**
+ * A request's child logger, made when the request first logs: Fastify makes one per request
+ * (with the request id bound), and pino's child() (bindings serialised, redaction set up)
+ * showed in profiles of requests that never log at all.
+ */
+class LazyChildLogger {
+  private made: Logger | undefined = undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private get log(): Logger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return (this.made ?? this.parent).level;
+  }
+
+  set level(level: string) {
+    this.log.level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.made ?? this.parent).isLevelEnabled(level);
+  }
+
+  fatal(...args: unknown[]): void {
+    (this.log.fatal as AnyLogFn)(...args);
+  }
+
+  error(...args: unknown[]): void {
+    (this.log.error as AnyLogFn)(...args);
+  }
+
+  warn(...args: unknown[]): void {
+    (this.log.warn as AnyLogFn)(...args);
+  }
+
+  info(...args: unknown[]): void {
+    (this.log.info as AnyLogFn)(...args);
+  }
+
+  debug(...args: unknown[]): void {
+    (this.log.debug as AnyLogFn)(...args);
+  }
+
+  trace(...args: unknown[]): void {
+    (this.log.trace as AnyLogFn)(...args);
+  }
+
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): Logger {
+    return this.log.child(bindings, options);
+  }
+}
+
+/** Fastify's childLoggerFactory: the request's logger, made on first use. */
+export function lazyChildLogger(parent: Logger, bindings: Bindings, options: ChildLoggerOptions): Logger {
+  return new LazyChildLogger(parent, bindings, options) as unknown as Logger;
 }

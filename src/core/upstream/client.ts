@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildForm, buildPath, buildQuery, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
+import { parseAnswer } from './fast-parse.js';
 import { createHttp, HttpTimeoutError, type HeaderReader } from './http.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
@@ -221,7 +222,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         throw error;
       }
     }
-    const parsed = op.response.safeParse(json);
+    const parsed = parseAnswer(op.response, json);
     if (!parsed.success) {
       const problem = firstIssue(parsed.error);
       logger.error({ upstream: { ...describeCall(op, built.url, opts), status, requestId: requestIdText }, ms, problem }, 'upstream answered outside its contract');
