@@ -62,6 +62,12 @@ class AttemptSignal {
     private readonly operation: AbortSignal | undefined,
     timeout: number,
   ) {
+    // An operation that ended while the attempt was being signed sends nothing.
+    if (operation?.aborted) {
+      this.aborted = true;
+      this.reason = operation.reason;
+      return;
+    }
     this.timer = setTimeout(AttemptSignal.expire, timeout, this);
     operation?.addEventListener('abort', this);
   }
