@@ -20,6 +20,7 @@ import { ModelOps } from '../../src/models/index.js';
 
 const API_KEY = 'http-test-key-0123456789';
 let emulator: Emulator;
+let emulatorUrl: string;
 let client: UpstreamClient;
 const logs: string[] = [];
 
@@ -31,9 +32,9 @@ const errorOf = async (p: Promise<unknown>): Promise<unknown> =>
 
 beforeAll(async () => {
   emulator = createEmulator({ apiKey: new Secret(API_KEY) });
-  const url = await emulator.listen();
+  emulatorUrl = await emulator.listen();
   client = createUpstreamClient({
-    origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, url])) as Record<ProductName, string>,
+    origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>,
     signer: createBearerSigner({ kind: 'bearer', apiKey: new Secret(API_KEY) }),
     timeoutMs: 300,
     logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } as unknown as Writable }),
@@ -119,6 +120,32 @@ describe('upstream reads over undici', () => {
     while (emulator.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
     abort.abort();
     expect(await pending).toBeInstanceOf(OperationEndedError);
+  });
+
+  it('sends nothing for an operation that ended while its call was being signed', async () => {
+    const abort = new AbortController();
+    const signing = createUpstreamClient({
+      origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>,
+      signer: {
+        kind: 'test',
+        identity: () => 'test',
+        sign: async (request) => {
+          request.headers.set('authorization', `Bearer ${API_KEY}`);
+          abort.abort();
+        },
+      },
+      timeoutMs: 300,
+      logger: createLogger({ level: 'silent' }),
+      governor: createGovernor({ rules: parseQpsLimits('*=1000') }),
+    });
+    try {
+      const session = signing.session({ concurrency: 2, signal: abort.signal, deadline: Date.now() + 60_000 });
+      expect(await errorOf(session.call(ModelOps.ListModels, { query: { PageNumber: 1, PageSize: 1 } }))).toBeInstanceOf(OperationEndedError);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(emulator.calls).toHaveLength(0);
+    } finally {
+      signing.breakers.shutdown();
+    }
   });
 
   it('sends writes with their JSON body', async () => {
