@@ -225,6 +225,11 @@ export function createGovernor(options: GovernorOptions) {
       if (ahead >= state.qps * maxQueueSeconds || (ahead > 0 && now + estimate - 1000 / state.qps >= deadline)) {
         return Promise.reject(overLimit(state, estimate));
       }
+      // Nobody queued, nothing paused, a log that answers at once: no queue, no timer.
+      if (ahead === 0 && !state.pumping && state.pausedUntil <= now && log.takeNow) {
+        const taken = log.takeNow(state.key, state.limit, state.windowMs, holdMs);
+        if (taken.taken) return Promise.resolve({ done: () => finish(state, taken.id) });
+      }
       return new Promise<Ticket>((resolve, reject) => {
         const waiter: Waiter = { deadline, holdMs, enqueuedAt: now, resolve, reject };
         waiter.timer = setTimeout(() => {

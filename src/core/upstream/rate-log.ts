@@ -27,39 +27,62 @@ export interface RateLog {
   pause(key: string, ms: number): void;
   /** How often a waiting head asks again at most (other replicas free places without telling us). */
   readonly pollMs: number;
+  /** The same as `take`, answered at once, where the log can (in process). */
+  readonly takeNow?: (key: string, limit: number, windowMs: number, holdMs: number) => Take;
   mode(): 'memory' | 'shared' | 'degraded';
   reset(): void;
 }
 
-export function createMemoryRateLog(now: () => number = Date.now): RateLog {
-  const logs = new Map<string, Map<string, number>>();
+export function createMemoryRateLog(now: () => number = Date.now): RateLog & { takeNow(key: string, limit: number, windowMs: number, holdMs: number): Take } {
+  interface ActionLog {
+    /** Calls without an answer yet: id -> the latest they may still arrive (admission + hold). */
+    readonly inFlight: Map<string, number>;
+    /** Answer times of finished calls, oldest first (they finish in time order). */
+    readonly finished: number[];
+    head: number;
+  }
+  const logs = new Map<string, ActionLog>();
   const pauses = new Map<string, number>();
   let seq = 0;
+
+  function takeNow(key: string, limit: number, windowMs: number, holdMs: number): Take {
+    const t = now();
+    const pausedMs = (pauses.get(key) ?? 0) - t;
+    if (pausedMs > 0) return { taken: false, waitMs: pausedMs, pausedMs, settled: true };
+    let log = logs.get(key);
+    if (!log) logs.set(key, (log = { inFlight: new Map(), finished: [], head: 0 }));
+    // Amortised O(1): drop finished calls a window old from the front.
+    while (log.head < log.finished.length && log.finished[log.head]! + windowMs <= t) log.head += 1;
+    if (log.head > 1024 && log.head * 2 > log.finished.length) {
+      log.finished.splice(0, log.head);
+      log.head = 0;
+    }
+    let counted = log.inFlight.size + log.finished.length - log.head;
+    if (counted >= limit) {
+      // Only when full: forget calls whose hold ran out a window ago (they never reported).
+      for (const [id, until] of log.inFlight) if (until + windowMs <= t) log.inFlight.delete(id);
+      counted = log.inFlight.size + log.finished.length - log.head;
+    }
+    if (counted < limit) {
+      seq += 1;
+      const id = String(seq);
+      log.inFlight.set(id, t + holdMs);
+      return { taken: true, id };
+    }
+    if (log.head < log.finished.length) return { taken: false, waitMs: Math.max(1, log.finished[log.head]! + windowMs - t), pausedMs: 0, settled: true };
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const until of log.inFlight.values()) oldest = Math.min(oldest, until);
+    return { taken: false, waitMs: Math.max(1, oldest + windowMs - t), pausedMs: 0, settled: false };
+  }
+
   return {
     pollMs: Number.POSITIVE_INFINITY,
-    take(key, limit, windowMs, holdMs) {
-      const t = now();
-      const pausedMs = (pauses.get(key) ?? 0) - t;
-      if (pausedMs > 0) return Promise.resolve({ taken: false, waitMs: pausedMs, pausedMs, settled: true });
-      let log = logs.get(key);
-      if (!log) logs.set(key, (log = new Map()));
-      let oldest = Number.POSITIVE_INFINITY;
-      for (const [id, at] of log) {
-        if (at + windowMs <= t) log.delete(id);
-        else if (at < oldest) oldest = at;
-      }
-      if (log.size < limit) {
-        seq += 1;
-        const id = String(seq);
-        log.set(id, t + holdMs);
-        return Promise.resolve({ taken: true, id });
-      }
-      return Promise.resolve({ taken: false, waitMs: Math.max(1, oldest + windowMs - t), pausedMs: 0, settled: oldest <= t });
-    },
+    takeNow,
+    take: (key, limit, windowMs, holdMs) => Promise.resolve(takeNow(key, limit, windowMs, holdMs)),
     finish(key, id) {
       const log = logs.get(key);
-      const at = log?.get(id);
-      if (log && at !== undefined) log.set(id, Math.min(at, now()));
+      if (!log?.inFlight.delete(id)) return;
+      log.finished.push(now());
     },
     pause(key, ms) {
       const until = now() + ms;
