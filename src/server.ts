@@ -25,7 +25,7 @@ import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
 import { createEnumReader } from './core/enums.js';
 import { algorithmArgumentChecks, algorithmCosts } from './algorithms/index.js';
-import { EVAL_TASK_SECRET_FIELDS, evalTaskCosts } from './eval-tasks/index.js';
+import { EVAL_TASK_SECRET_FIELDS, evalTaskArgumentChecks, evalTaskCosts } from './eval-tasks/index.js';
 import { modelArgumentChecks, modelCosts } from './models/index.js';
 import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
@@ -108,7 +108,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // details to any router that asks and cost work per request, and no GraphOS reads them here.
       ApolloServerPluginInlineTraceDisabled(),
       createOperationPolicyPlugin({
-        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks },
+        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks },
         costModel: {
           ...modelCosts,
           ...algorithmCosts,

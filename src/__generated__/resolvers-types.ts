@@ -11,6 +11,7 @@ import type { EvalTaskFilterKey } from '../eval-tasks/eval-tasks.enums.js';
 import type { EvalTaskFilterOperator } from '../eval-tasks/eval-tasks.enums.js';
 import type { EvalTaskSamplingMethod } from '../eval-tasks/eval-tasks.enums.js';
 import type { EvalTaskOrderField } from '../eval-tasks/eval-tasks.enums.js';
+import type { EvalAppType } from '../eval-tasks/eval-tasks.enums.js';
 import type { TensorboardStatus } from '../tensorboards/tensorboards.enums.js';
 import type { TensorboardOrderField } from '../tensorboards/tensorboards.enums.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
@@ -19,8 +20,8 @@ import type { Connection, Edge } from '../core/pagination.js';
 import type { ModelRef, ModelVersionRef } from '../models/models.service.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from '../algorithms/algorithms.dto.js';
 import type { AlgorithmRef, AlgorithmVersionRef } from '../algorithms/algorithms.service.js';
-import type { EvalTaskDTO, EvalTaskFilterDTO } from '../eval-tasks/eval-tasks.dto.js';
-import type { EvalTaskRef } from '../eval-tasks/eval-tasks.service.js';
+import type { EvalTaskDTO, EvalTaskFilterDTO, EvalRecord, EvaluationTemplateDTO } from '../eval-tasks/eval-tasks.dto.js';
+import type { EvalTaskRef, EvalResultPage, EvalResultPageEdge, TraceEvaluationRef } from '../eval-tasks/eval-tasks.service.js';
 import type { TensorboardDTO } from '../tensorboards/tensorboards.dto.js';
 import type { TensorboardRef } from '../tensorboards/tensorboards.service.js';
 import type { Context } from '../context.js';
@@ -661,6 +662,26 @@ export type DeleteTensorboardPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+export { EvalAppType };
+
+/** The judge's verdict on one metric of one trace. */
+export type EvalMetricResult = {
+  __typename?: 'EvalMetricResult';
+  /** The judge's verdict as free, possibly localised text (e.g. `correct`, `true`, `正确`); not an enum. */
+  label: Maybe<Scalars['String']['output']>;
+  /** The metric's key, e.g. `correctness`, `faithfulness` or `relevance`. */
+  metric: Scalars['String']['output'];
+  /** The metric's display name, possibly localised (e.g. `正确性`). */
+  name: Maybe<Scalars['String']['output']>;
+  /**
+   * The judge model's explanation, exactly as it wrote it. Untrusted text: it may contain markup
+   * (`</think>`, `<answer>...</answer>`, HTML) and must be shown as plain text, never interpreted.
+   */
+  reason: Maybe<Scalars['String']['output']>;
+  /** The score, usually 0 to 1. */
+  score: Maybe<Scalars['Float']['output']>;
+};
+
 /** The judge model that scores the sampled traces. Its API key is never returned. */
 export type EvalModelConfig = {
   __typename?: 'EvalModelConfig';
@@ -690,12 +711,51 @@ export type EvalModelConfigInput = {
   isSelfHost?: InputMaybe<Scalars['Boolean']['input']>;
   /** The model name, e.g. `qwen-max`. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** Sampling temperature, 0 to 2. */
+  /** Sampling temperature, 0 to 0.2 (PaiLLMTrace's documented maximum for the judge). */
   temperature?: InputMaybe<Scalars['Float']['input']>;
   /** Nucleus sampling probability, greater than 0 and at most 1. */
   topP?: InputMaybe<Scalars['Float']['input']>;
   /** Whether the judge uses function calling. */
   useFunctionCall?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** What the judge model found for one evaluated trace: a score, label and reason per metric. */
+export type EvalResult = {
+  __typename?: 'EvalResult';
+  /** The kind of application evaluated; `null` when PAI sent nothing or a kind this schema does not know yet (see `evalAppTypeRaw`). */
+  evalAppType: Maybe<EvalAppType>;
+  /** PAI's `eval_app_type` exactly as sent (e.g. `qa`), or `null` when PAI sent none. */
+  evalAppTypeRaw: Maybe<Scalars['String']['output']>;
+  /** One entry per metric the judge scored, in the order PAI sent them. */
+  metrics: Array<EvalMetricResult>;
+  /** The whole record as PAI sent it (a one-element array is unwrapped), including keys this schema does not model yet. */
+  raw: Scalars['JSON']['output'];
+};
+
+/**
+ * A page of evaluation results. A result PAI sent in a form that cannot be read is `null` in
+ * `nodes` (and in its edge's `node`) with an `UPSTREAM_CONTRACT` error whose `path` ends at its
+ * index: the other results of the page are unaffected.
+ */
+export type EvalResultConnection = {
+  __typename?: 'EvalResultConnection';
+  /** The results on this page with their cursors. */
+  edges: Array<EvalResultEdge>;
+  /** The results on this page, without cursors; `null` for a result that could not be read. */
+  nodes: Array<Maybe<EvalResult>>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many results there are in all (PAI `TotalCount`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An evaluation result and its position in a list. */
+export type EvalResultEdge = {
+  __typename?: 'EvalResultEdge';
+  /** Pass as `after` to continue after this result. */
+  cursor: Scalars['String']['output'];
+  /** The result; `null` (with an error) when PAI sent it in a form that cannot be read. */
+  node: Maybe<EvalResult>;
 };
 
 /**
@@ -730,6 +790,12 @@ export type EvalTask = {
   name: Maybe<Scalars['String']['output']>;
   /** How many evaluation records the task has produced. */
   recordCount: Maybe<Scalars['Int']['output']>;
+  /**
+   * What the judge found: one result per evaluated trace (PaiLLMTrace `ListOnlineEvalTaskResults`
+   * for this task), in PAI's order. One upstream call per 50 results; `null` with an error when
+   * PAI fails, the task's other fields unaffected.
+   */
+  results: Maybe<EvalResultConnection>;
   /** Width of each sampling window, in minutes. */
   samplingFrequencyMinutes: Maybe<Scalars['Int']['output']>;
   /** Percentage (0 to 100) of the traces found in a window that are evaluated. */
@@ -742,6 +808,16 @@ export type EvalTask = {
   statusRaw: Maybe<Scalars['String']['output']>;
   /** The user who created the task. */
   userId: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * An online evaluation task: it samples the trace data of an LLM application in windows and has
+ * a judge model evaluate the sampled queries, answers and contexts.
+ */
+export type EvalTaskResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of evaluation tasks. */
@@ -829,6 +905,31 @@ export type EvalTaskTraceFilterInput = {
   value: Scalars['String']['input'];
 };
 
+/** One trace to evaluate, and the judge to evaluate it with. */
+export type EvaluateTraceInput = {
+  /** The LLM application the trace belongs to: 1 to 256 characters. */
+  appName?: InputMaybe<Scalars['String']['input']>;
+  /** Where in the trace spans the query, answer and context are: at least one of them. */
+  evaluationConfig: EvaluationConfigInput;
+  /** Groups this evaluation with earlier ones under one id; PAI makes a new id when it is left out. Same rules as `traceId`, commas allowed. */
+  evaluationId?: InputMaybe<Scalars['ID']['input']>;
+  /** End of the time range to look for the trace in; not before `minTime`. */
+  maxTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Start of the time range to look for the trace in. */
+  minTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The judge model; its `apiKey` is write-only. */
+  modelConfig?: InputMaybe<EvalModelConfigInput>;
+  /** The trace id: at most 128 characters, not `.` or `..`, without `/`, `\` or `,`. */
+  traceId: Scalars['ID']['input'];
+};
+
+/** The result of `evaluateTrace`. */
+export type EvaluateTracePayload = {
+  __typename?: 'EvaluateTracePayload';
+  /** The evaluation id: pass it to `traceEvaluation` to read the results. */
+  evaluationId: Scalars['ID']['output'];
+};
+
 /** Where in the trace spans the evaluated values are found. */
 export type EvaluationConfig = {
   __typename?: 'EvaluationConfig';
@@ -848,6 +949,26 @@ export type EvaluationConfigInput = {
   context?: InputMaybe<SpanExtractionInput>;
   /** Where the user's query is. */
   query?: InputMaybe<SpanExtractionInput>;
+};
+
+/** The prompt the judge uses for one metric. */
+export type EvaluationMetricTemplate = {
+  __typename?: 'EvaluationMetricTemplate';
+  /** The metric, e.g. `relevance`. */
+  metric: Maybe<Scalars['String']['output']>;
+  /** The prompt text. */
+  template: Maybe<Scalars['String']['output']>;
+};
+
+/** The judge's prompt templates for one kind of application. */
+export type EvaluationTemplate = {
+  __typename?: 'EvaluationTemplate';
+  /** The kind of application; `null` when PAI sent nothing or a kind this schema does not know yet (see `evalAppTypeRaw`). */
+  evalAppType: Maybe<EvalAppType>;
+  /** PAI's `eval_app_type` exactly as sent (e.g. `rag`), or `null` when PAI sent none. */
+  evalAppTypeRaw: Maybe<Scalars['String']['output']>;
+  /** One template per metric. */
+  templates: Array<EvaluationMetricTemplate>;
 };
 
 /** A hyperparameter the algorithm accepts. */
@@ -1295,6 +1416,13 @@ export type Mutation = {
   deleteModelVersion: Maybe<DeleteModelVersionPayload>;
   /** Deletes a TensorBoard instance (pai-dlc `DeleteTensorboard`). */
   deleteTensorboard: Maybe<DeleteTensorboardPayload>;
+  /**
+   * Has the judge model evaluate one trace now (PaiLLMTrace `EvaluateTrace`), without an
+   * evaluation task. Returns the evaluation id; read the results with
+   * `traceEvaluation(evaluationId:) { results }` (they may take a moment to appear). Pass the same
+   * `evaluationId` again to group several traces in one evaluation.
+   */
+  evaluateTrace: Maybe<EvaluateTracePayload>;
   /** Removes labels from a model by key (PAI `DeleteModelLabels`). Keys the model does not have are ignored. */
   removeModelLabels: Maybe<RemoveModelLabelsPayload>;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
@@ -1471,6 +1599,17 @@ export type MutationDeleteModelVersionArgs = {
  */
 export type MutationDeleteTensorboardArgs = {
   input: TensorboardRefInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
+export type MutationEvaluateTraceArgs = {
+  input: EvaluateTraceInput;
 };
 
 
@@ -1676,6 +1815,13 @@ export type Query = {
    */
   evalTasks: Maybe<EvalTaskConnection>;
   /**
+   * The prompt templates the judge model evaluates with, one set per kind of application
+   * (PaiLLMTrace `GetEvaluationTemplates`). They are platform-wide, the same for every account:
+   * one upstream call per operation however often they are selected, and a good candidate for
+   * the read cache (`PAI_CACHE_TTLS=GetEvaluationTemplates=3600`).
+   */
+  evaluationTemplates: Maybe<Array<EvaluationTemplate>>;
+  /**
    * One model by its id (PAI `GetModel`), or `null` when no model has that id.
    * Asking for the same id several times in one operation costs one upstream call.
    */
@@ -1693,6 +1839,11 @@ export type Query = {
    * instances created in the last 7 days. Costs one upstream call per page.
    */
   tensorboards: Maybe<TensorboardConnection>;
+  /**
+   * A single-trace evaluation started by `evaluateTrace`, by the `evaluationId` it returned. Costs
+   * no upstream call by itself: its `results` read what the judge found.
+   */
+  traceEvaluation: Maybe<TraceEvaluation>;
 };
 
 
@@ -1842,6 +1993,23 @@ export type QueryTensorboardsArgs = {
   filter?: InputMaybe<TensorboardFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<TensorboardOrder>;
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
+ *
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
+ */
+export type QueryTraceEvaluationArgs = {
+  evaluationId: Scalars['ID']['input'];
 };
 
 /** Labels to remove from a model. */
@@ -2141,6 +2309,27 @@ export type TensorboardSpecInput = {
 };
 
 export { TensorboardStatus };
+
+/** A single-trace evaluation started by `evaluateTrace`. */
+export type TraceEvaluation = {
+  __typename?: 'TraceEvaluation';
+  /** The evaluation id. */
+  evaluationId: Scalars['ID']['output'];
+  /**
+   * What the judge found (PaiLLMTrace `ListEvalResults`), one result per trace evaluated under
+   * this id. One upstream call per 50 results; `null` with an error when PAI fails.
+   */
+  results: Maybe<EvalResultConnection>;
+};
+
+
+/** A single-trace evaluation started by `evaluateTrace`. */
+export type TraceEvaluationResultsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  keyword?: InputMaybe<Scalars['String']['input']>;
+  traceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
 
 /** Changes to an algorithm; only the display name and description can change. */
 export type UpdateAlgorithmInput = {
@@ -2470,9 +2659,14 @@ export type ResolversTypes = {
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: ResolverTypeWrapper<DeleteModelVersionPayload>;
   DeleteTensorboardPayload: ResolverTypeWrapper<DeleteTensorboardPayload>;
-  EvalModelConfig: ResolverTypeWrapper<EvalModelConfig>;
+  EvalAppType: EvalAppType;
+  EvalMetricResult: ResolverTypeWrapper<EvalMetricResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  EvalModelConfig: ResolverTypeWrapper<EvalModelConfig>;
   EvalModelConfigInput: EvalModelConfigInput;
+  EvalResult: ResolverTypeWrapper<EvalRecord>;
+  EvalResultConnection: ResolverTypeWrapper<EvalResultPage>;
+  EvalResultEdge: ResolverTypeWrapper<EvalResultPageEdge>;
   EvalTask: ResolverTypeWrapper<EvalTaskDTO>;
   EvalTaskConnection: ResolverTypeWrapper<Connection<EvalTaskDTO>>;
   EvalTaskEdge: ResolverTypeWrapper<Edge<EvalTaskDTO>>;
@@ -2485,8 +2679,12 @@ export type ResolversTypes = {
   EvalTaskStatus: EvalTaskStatus;
   EvalTaskTraceFilter: ResolverTypeWrapper<EvalTaskFilterDTO>;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
+  EvaluateTraceInput: EvaluateTraceInput;
+  EvaluateTracePayload: ResolverTypeWrapper<EvaluateTracePayload>;
   EvaluationConfig: ResolverTypeWrapper<EvaluationConfig>;
   EvaluationConfigInput: EvaluationConfigInput;
+  EvaluationMetricTemplate: ResolverTypeWrapper<EvaluationMetricTemplate>;
+  EvaluationTemplate: ResolverTypeWrapper<EvaluationTemplateDTO>;
   HyperParameterDefinition: ResolverTypeWrapper<HyperParameterDefinition>;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: ResolverTypeWrapper<HyperParameterRange>;
@@ -2546,6 +2744,7 @@ export type ResolversTypes = {
   TensorboardSpec: ResolverTypeWrapper<TensorboardSpec>;
   TensorboardSpecInput: TensorboardSpecInput;
   TensorboardStatus: TensorboardStatus;
+  TraceEvaluation: ResolverTypeWrapper<TraceEvaluationRef>;
   UpdateAlgorithmInput: UpdateAlgorithmInput;
   UpdateAlgorithmPayload: ResolverTypeWrapper<AlgorithmRef>;
   UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
@@ -2613,9 +2812,13 @@ export type ResolversParentTypes = {
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: DeleteModelVersionPayload;
   DeleteTensorboardPayload: DeleteTensorboardPayload;
-  EvalModelConfig: EvalModelConfig;
+  EvalMetricResult: EvalMetricResult;
   Float: Scalars['Float']['output'];
+  EvalModelConfig: EvalModelConfig;
   EvalModelConfigInput: EvalModelConfigInput;
+  EvalResult: EvalRecord;
+  EvalResultConnection: EvalResultPage;
+  EvalResultEdge: EvalResultPageEdge;
   EvalTask: EvalTaskDTO;
   EvalTaskConnection: Connection<EvalTaskDTO>;
   EvalTaskEdge: Edge<EvalTaskDTO>;
@@ -2623,8 +2826,12 @@ export type ResolversParentTypes = {
   EvalTaskOrder: EvalTaskOrder;
   EvalTaskTraceFilter: EvalTaskFilterDTO;
   EvalTaskTraceFilterInput: EvalTaskTraceFilterInput;
+  EvaluateTraceInput: EvaluateTraceInput;
+  EvaluateTracePayload: EvaluateTracePayload;
   EvaluationConfig: EvaluationConfig;
   EvaluationConfigInput: EvaluationConfigInput;
+  EvaluationMetricTemplate: EvaluationMetricTemplate;
+  EvaluationTemplate: EvaluationTemplateDTO;
   HyperParameterDefinition: HyperParameterDefinition;
   HyperParameterDefinitionInput: HyperParameterDefinitionInput;
   HyperParameterRange: HyperParameterRange;
@@ -2675,6 +2882,7 @@ export type ResolversParentTypes = {
   TensorboardRefInput: TensorboardRefInput;
   TensorboardSpec: TensorboardSpec;
   TensorboardSpecInput: TensorboardSpecInput;
+  TraceEvaluation: TraceEvaluationRef;
   UpdateAlgorithmInput: UpdateAlgorithmInput;
   UpdateAlgorithmPayload: AlgorithmRef;
   UpdateAlgorithmVersionInput: UpdateAlgorithmVersionInput;
@@ -2846,6 +3054,16 @@ export type DeleteTensorboardPayloadResolvers<ContextType = Context, ParentType 
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type EvalAppTypeResolvers = EnumResolverSignature<{ QA?: any, RAG?: any }, ResolversTypes['EvalAppType']>;
+
+export type EvalMetricResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalMetricResult'] = ResolversParentTypes['EvalMetricResult']> = {
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type EvalModelConfigResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalModelConfig'] = ResolversParentTypes['EvalModelConfig']> = {
   endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2854,6 +3072,25 @@ export type EvalModelConfigResolvers<ContextType = Context, ParentType extends R
   temperature?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   topP?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   useFunctionCall?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+};
+
+export type EvalResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalResult'] = ResolversParentTypes['EvalResult']> = {
+  evalAppType?: Resolver<Maybe<ResolversTypes['EvalAppType']>, ParentType, ContextType>;
+  evalAppTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  metrics?: Resolver<Array<ResolversTypes['EvalMetricResult']>, ParentType, ContextType>;
+  raw?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+};
+
+export type EvalResultConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalResultConnection'] = ResolversParentTypes['EvalResultConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EvalResultEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['EvalResult']>>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EvalResultEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalResultEdge'] = ResolversParentTypes['EvalResultEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['EvalResult']>, ParentType, ContextType>;
 };
 
 export type EvalTaskResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTask'] = ResolversParentTypes['EvalTask'], FederationReferenceType extends FederationReferenceTypes['EvalTask'] = FederationReferenceTypes['EvalTask']> = {
@@ -2871,6 +3108,7 @@ export type EvalTaskResolvers<ContextType = Context, ParentType extends Resolver
   modelConfig?: Resolver<Maybe<ResolversTypes['EvalModelConfig']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, RequireFields<EvalTaskResultsArgs, 'first'>>;
   samplingFrequencyMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   samplingRatio?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2909,10 +3147,25 @@ export type EvalTaskTraceFilterResolvers<ContextType = Context, ParentType exten
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type EvaluateTracePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvaluateTracePayload'] = ResolversParentTypes['EvaluateTracePayload']> = {
+  evaluationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type EvaluationConfigResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvaluationConfig'] = ResolversParentTypes['EvaluationConfig']> = {
   answer?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
   context?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
   query?: Resolver<Maybe<ResolversTypes['SpanExtraction']>, ParentType, ContextType>;
+};
+
+export type EvaluationMetricTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvaluationMetricTemplate'] = ResolversParentTypes['EvaluationMetricTemplate']> = {
+  metric?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EvaluationTemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvaluationTemplate'] = ResolversParentTypes['EvaluationTemplate']> = {
+  evalAppType?: Resolver<Maybe<ResolversTypes['EvalAppType']>, ParentType, ContextType>;
+  evalAppTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  templates?: Resolver<Array<ResolversTypes['EvaluationMetricTemplate']>, ParentType, ContextType>;
 };
 
 export type HyperParameterDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HyperParameterDefinition'] = ResolversParentTypes['HyperParameterDefinition']> = {
@@ -3071,6 +3324,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteModel?: Resolver<Maybe<ResolversTypes['DeleteModelPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
   deleteModelVersion?: Resolver<Maybe<ResolversTypes['DeleteModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
   deleteTensorboard?: Resolver<Maybe<ResolversTypes['DeleteTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
+  evaluateTrace?: Resolver<Maybe<ResolversTypes['EvaluateTracePayload']>, ParentType, ContextType, RequireFields<MutationEvaluateTraceArgs, 'input'>>;
   removeModelLabels?: Resolver<Maybe<ResolversTypes['RemoveModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
   removeModelVersionLabels?: Resolver<Maybe<ResolversTypes['RemoveModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
   startTensorboard?: Resolver<Maybe<ResolversTypes['StartTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
@@ -3104,10 +3358,12 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   algorithms?: Resolver<Maybe<ResolversTypes['AlgorithmConnection']>, ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
   evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType, RequireFields<QueryEvalTaskArgs, 'id'>>;
   evalTasks?: Resolver<Maybe<ResolversTypes['EvalTaskConnection']>, ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
+  evaluationTemplates?: Resolver<Maybe<Array<ResolversTypes['EvaluationTemplate']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
   models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType, RequireFields<QueryTensorboardArgs, 'id'>>;
   tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
+  traceEvaluation?: Resolver<Maybe<ResolversTypes['TraceEvaluation']>, ParentType, ContextType, RequireFields<QueryTraceEvaluationArgs, 'evaluationId'>>;
 };
 
 export type RemoveModelLabelsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveModelLabelsPayload'] = ResolversParentTypes['RemoveModelLabelsPayload']> = {
@@ -3205,6 +3461,11 @@ export type TensorboardSpecResolvers<ContextType = Context, ParentType extends R
 
 export type TensorboardStatusResolvers = EnumResolverSignature<{ CREATING?: any, FAILED?: any, RUNNING?: any, STOPPED?: any, SUCCEEDED?: any }, ResolversTypes['TensorboardStatus']>;
 
+export type TraceEvaluationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TraceEvaluation'] = ResolversParentTypes['TraceEvaluation']> = {
+  evaluationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, RequireFields<TraceEvaluationResultsArgs, 'first'>>;
+};
+
 export type UpdateAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmPayload'] = ResolversParentTypes['UpdateAlgorithmPayload']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType>;
 };
@@ -3258,7 +3519,12 @@ export type Resolvers<ContextType = Context> = {
   DeleteModelPayload?: DeleteModelPayloadResolvers<ContextType>;
   DeleteModelVersionPayload?: DeleteModelVersionPayloadResolvers<ContextType>;
   DeleteTensorboardPayload?: DeleteTensorboardPayloadResolvers<ContextType>;
+  EvalAppType?: EvalAppTypeResolvers;
+  EvalMetricResult?: EvalMetricResultResolvers<ContextType>;
   EvalModelConfig?: EvalModelConfigResolvers<ContextType>;
+  EvalResult?: EvalResultResolvers<ContextType>;
+  EvalResultConnection?: EvalResultConnectionResolvers<ContextType>;
+  EvalResultEdge?: EvalResultEdgeResolvers<ContextType>;
   EvalTask?: EvalTaskResolvers<ContextType>;
   EvalTaskConnection?: EvalTaskConnectionResolvers<ContextType>;
   EvalTaskEdge?: EvalTaskEdgeResolvers<ContextType>;
@@ -3268,7 +3534,10 @@ export type Resolvers<ContextType = Context> = {
   EvalTaskSamplingMethod?: EvalTaskSamplingMethodResolvers;
   EvalTaskStatus?: EvalTaskStatusResolvers;
   EvalTaskTraceFilter?: EvalTaskTraceFilterResolvers<ContextType>;
+  EvaluateTracePayload?: EvaluateTracePayloadResolvers<ContextType>;
   EvaluationConfig?: EvaluationConfigResolvers<ContextType>;
+  EvaluationMetricTemplate?: EvaluationMetricTemplateResolvers<ContextType>;
+  EvaluationTemplate?: EvaluationTemplateResolvers<ContextType>;
   HyperParameterDefinition?: HyperParameterDefinitionResolvers<ContextType>;
   HyperParameterRange?: HyperParameterRangeResolvers<ContextType>;
   JSON?: GraphQLScalarType;
@@ -3306,6 +3575,7 @@ export type Resolvers<ContextType = Context> = {
   TensorboardOrderField?: TensorboardOrderFieldResolvers;
   TensorboardSpec?: TensorboardSpecResolvers<ContextType>;
   TensorboardStatus?: TensorboardStatusResolvers;
+  TraceEvaluation?: TraceEvaluationResolvers<ContextType>;
   UpdateAlgorithmPayload?: UpdateAlgorithmPayloadResolvers<ContextType>;
   UpdateAlgorithmVersionPayload?: UpdateAlgorithmVersionPayloadResolvers<ContextType>;
   UpdateEvalTaskPayload?: UpdateEvalTaskPayloadResolvers<ContextType>;

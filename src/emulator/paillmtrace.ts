@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServiceError, type EmuRequest, type Route } from './http.js';
 import { bodyOf, contains, type Body } from './params.js';
+import { appTypeOf, inputOf, judge, TEMPLATES } from './judge.js';
 import { DEMO_ACCOUNT, type Store, type StoredEvalTask } from './store.js';
 
 /**
@@ -8,6 +9,12 @@ import { DEMO_ACCOUNT, type Store, type StoredEvalTask } from './store.js';
  * call carries the task as JSON in the `body` query parameter, times are `YYYY-MM-DD HH:mm:ss`
  * UTC, statuses follow the clock (CREATED -> RUNNING -> FINISHED; stop gives USER_CANCELED),
  * a stopped task cannot be modified, and the judge's ApiKey is echoed back as the service does.
+ *
+ * And their results, templates and single-trace evaluation (section 13): a task has as many
+ * results as its RecordCount, made by the emulator's judge from the task id and index; result
+ * records are JSON strings (objects from ListOnlineEvalTaskResults, one-element arrays from
+ * ListEvalResults, as in the service's examples); EvaluateTrace takes a JSON body with only
+ * the SDK's keys and its result is visible to ListEvalResults at once.
  */
 
 const PRODUCT = 'PaiLLMTrace';
@@ -20,6 +27,12 @@ const FILTER_OPERATORS = ['=', 'StartsWith', 'Contains'];
 const SORT_FIELDS = ['TaskId', 'CreateTime', 'TaskName', 'Status'];
 const STATUSES = ['CREATED', 'RUNNING', 'FINISHED', 'USER_CANCELED'];
 const TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** EvaluateTrace's MinTime/MaxTime may also be a bare date. */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The judge's highest Temperature ("Maximum value: 0.2" in the API docs). */
+const MAX_TEMPERATURE = 0.2;
+/** The body keys of the SDK's EvaluateTraceRequest; anything else is refused. */
+const EVALUATE_TRACE_FIELDS = ['AppName', 'EvaluationConfig', 'EvaluationId', 'MaxTime', 'MinTime', 'ModelConfig'];
 
 /** PaiLLMTrace's input errors: HTTP 400 with Code InvalidInputParams. */
 const inputError = (message: string) => new ServiceError(400, 'InvalidInputParams', message);
@@ -75,8 +88,39 @@ function modelConfig(v: unknown): Record<string, unknown> | undefined {
   for (const k of ['Name', 'Endpoint', 'ApiKey']) str(m[k], `ModelConfig.${k}`);
   for (const k of ['IsSelfHost', 'UseFunctionCall']) if (m[k] !== undefined && typeof m[k] !== 'boolean') throw inputError(`ModelConfig.${k} must be a boolean`);
   for (const k of ['Temperature', 'TopP']) if (m[k] !== undefined && typeof m[k] !== 'number') throw inputError(`ModelConfig.${k} must be a number`);
+  if (typeof m.Temperature === 'number' && (m.Temperature < 0 || m.Temperature > MAX_TEMPERATURE)) throw inputError(`ModelConfig.Temperature must be between 0 and ${MAX_TEMPERATURE}`);
   return m;
 }
+
+/** EvaluateTrace's times: `YYYY-MM-DD HH:mm:ss` or `YYYY-MM-DD`, UTC. */
+function parseEvalTime(v: unknown, name: string): number | undefined {
+  if (typeof v === 'string' && DATE.test(v)) return parseTime(`${v} 00:00:00`, name);
+  return parseTime(v, name);
+}
+
+/** PageNumber (> 0, default 1) and PageSize (1..50, default 10), answered as PaiLLMTrace does. */
+function pageParams(q: Readonly<Record<string, string>>) {
+  const page = Number(q.PageNumber ?? '1');
+  const size = Number(q.PageSize ?? '10');
+  if (!Number.isInteger(page) || page < 1) throw inputError('page number should be greater than 0');
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw inputError(`page size should be between 1 and ${MAX_PAGE_SIZE}`);
+  return { start: (page - 1) * size, size };
+}
+
+/** A comma-joined id list (`TraceIds`, `RecordIds`), or undefined when absent or empty. */
+const idList = (v: string | undefined) => {
+  const ids = (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return ids.length ? ids : undefined;
+};
+
+/**
+ * The trace id of a task's i-th result: the task id's first half and the index, so a trace id
+ * leads back to its result without storing one.
+ */
+const taskTraceId = (t: StoredEvalTask, i: number) => `${t.Id.slice(0, 16)}${i.toString(16).padStart(16, '0')}`;
+
+/** A task's i-th result record (i from 0, oldest first). */
+const taskResult = (t: StoredEvalTask, i: number) => judge(appTypeOf(t.EvaluationConfig), `${t.Id}:${i}`);
 
 /** The task's state at `now`, derived from its times the way the service's scheduler moves it. */
 export function evalTaskState(t: StoredEvalTask, now: number) {
@@ -195,10 +239,7 @@ export function paiLlmTraceRoutes(store: Store): Route[] {
 
     route('ListOnlineEvalTasks', 'GET', '/api/v1/PAILLMTrace/onlineevaltasks', (req) => {
       const q = req.query;
-      const page = Number(q.PageNumber ?? '1');
-      const size = Number(q.PageSize ?? '10');
-      if (!Number.isInteger(page) || page < 1) throw inputError('page number should be greater than 0');
-      if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw inputError(`page size should be between 1 and ${MAX_PAGE_SIZE}`);
+      const { start, size } = pageParams(q);
       if (q.Status && !STATUSES.includes(q.Status)) throw inputError(`Status must be one of ${STATUSES.join(', ')}`);
       if (q.SamplingMethod && !['Window', 'Ratio'].includes(q.SamplingMethod)) throw inputError('SamplingMethod must be Window or Ratio');
       const sortBy = q.SortBy ?? 'CreateTime';
@@ -226,7 +267,6 @@ export function paiLlmTraceRoutes(store: Store): Route[] {
         const kb = key(b);
         return dir * (ka < kb ? -1 : ka > kb ? 1 : a.t.seq - b.t.seq);
       });
-      const start = (page - 1) * size;
       return { body: { Tasks: matches.slice(start, start + size).map((r) => r.view), TotalCount: matches.length, RequestId: req.requestId } };
     }),
 
@@ -247,6 +287,74 @@ export function paiLlmTraceRoutes(store: Store): Route[] {
     route('DeleteOnlineEvalTask', 'DELETE', '/api/v1/PAILLMTrace/onlineevaltasks/{TaskId}', (req) => {
       store.evalTasks.delete(getTask(req).Id);
       return ack(req);
+    }),
+
+    // A task's results, newest first: as many as its RecordCount says, made on demand.
+    route('ListOnlineEvalTaskResults', 'GET', '/api/v1/PAILLMTrace/onlineevaltaskresults', (req) => {
+      const q = req.query;
+      const { start, size } = pageParams(q);
+      const traceIds = idList(q.TraceIds);
+      if (!q.EvaluationId && !traceIds) throw inputError('must provide trace_id(s) or eval_id');
+      if (q.MostRecentResultsOnly !== undefined && !/^(true|false)$/i.test(q.MostRecentResultsOnly)) throw inputError('MostRecentResultsOnly must be true or false');
+      const at = now();
+      const tasks = (q.EvaluationId ? [store.evalTasks.get(q.EvaluationId)].filter((t) => t !== undefined) : [...store.evalTasks.values()]).map((t) => ({
+        t,
+        count: evalTaskState(t, at).recordCount,
+      }));
+      const answer = (rows: { t: StoredEvalTask; i: number }[], total: number) => ({
+        body: { EvaluationResults: rows.map(({ t, i }) => JSON.stringify(taskResult(t, i))), TotalCount: total, RequestId: req.requestId },
+      });
+      if (traceIds) {
+        const rows = traceIds.flatMap((id) => {
+          const i = /^[0-9a-f]{32}$/.test(id) ? Number.parseInt(id.slice(16), 16) : -1;
+          const hit = tasks.find(({ t, count }) => i >= 0 && i < count && taskTraceId(t, i) === id);
+          return hit ? [{ t: hit.t, i }] : [];
+        });
+        return answer(rows.slice(start, start + size), rows.length);
+      }
+      // One task's results, newest first; only the page's are made.
+      const only = tasks[0];
+      if (!only) return answer([], 0);
+      const length = Math.max(0, Math.min(size, only.count - start));
+      return answer(Array.from({ length }, (_, k) => ({ t: only.t, i: only.count - 1 - (start + k) })), only.count);
+    }),
+
+    route('GetEvaluationTemplates', 'GET', '/api/v1/PAILLMTrace/eval/templates', (req) => ({ body: { EvaluationTemplates: TEMPLATES, RequestId: req.requestId } })),
+
+    route('EvaluateTrace', 'PUT', '/api/v1/PAILLMTrace/eval/trace/{TraceId}', (req) => {
+      const traceId = req.params.TraceId ?? '';
+      if (!traceId.trim()) throw inputError('trace id is empty');
+      if (req.query.body !== undefined) throw inputError('the evaluation goes in the JSON request body, not in a body query parameter');
+      const b = bodyOf(req);
+      const unknown = Object.keys(b).find((k) => !EVALUATE_TRACE_FIELDS.includes(k));
+      if (unknown !== undefined) throw inputError(`unknown parameter ${unknown}`);
+      const config = evaluationConfig(b.EvaluationConfig);
+      if (!config || !['Query', 'Answer', 'Context'].some((p) => config[p])) throw inputError('EvaluationConfig is required.');
+      const appName = str(b.AppName, 'AppName', 256);
+      const min = parseEvalTime(b.MinTime, 'MinTime');
+      const max = parseEvalTime(b.MaxTime, 'MaxTime');
+      if (min !== undefined && max !== undefined && max < min) throw inputError('MaxTime must not be before MinTime');
+      modelConfig(b.ModelConfig);
+      const id = str(b.EvaluationId, 'EvaluationId', 128) || randomBytes(16).toString('hex');
+      let evaluation = store.traceEvaluations.get(id);
+      if (!evaluation) store.traceEvaluations.set(id, (evaluation = new Map()));
+      // The judge's key is used, not kept.
+      evaluation.set(traceId, { seq: store.nextSeq(), TraceId: traceId, ...(appName ? { AppName: appName } : {}), input: inputOf(traceId, appName), record: judge(appTypeOf(config), `${id}:${traceId}`) });
+      return { body: { EvaluationId: id, RequestId: req.requestId } };
+    }),
+
+    // Newest first; each record is a one-element JSON array, as in the service's example.
+    route('ListEvalResults', 'GET', '/api/v1/PAILLMTrace/eval/results', (req) => {
+      const q = req.query;
+      const { start, size } = pageParams(q);
+      const recordIds = idList(q.RecordIds);
+      if (!q.EvaluationId && !recordIds) throw inputError('must provide record id(s) or eval_id');
+      const evaluations = q.EvaluationId ? [store.traceEvaluations.get(q.EvaluationId)].filter((e) => e !== undefined) : [...store.traceEvaluations.values()];
+      const rows = evaluations
+        .flatMap((e) => [...e.values()])
+        .filter((r) => (!recordIds || recordIds.includes(r.TraceId)) && (!q.Keyword || contains(r.input, q.Keyword)))
+        .sort((a, b) => b.seq - a.seq);
+      return { body: { EvaluationResults: rows.slice(start, start + size).map((r) => JSON.stringify([r.record])), TotalCount: rows.length, RequestId: req.requestId } };
     }),
   ];
 }

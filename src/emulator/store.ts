@@ -105,6 +105,17 @@ export interface StoredEvalTask {
   ModelConfig?: Record<string, unknown>;
 }
 
+/** One trace evaluated by EvaluateTrace (the judge's API key is not kept). */
+export interface StoredTraceResult {
+  seq: number;
+  TraceId: string;
+  AppName?: string;
+  /** The evaluated inputs ListEvalResults' `Keyword` searches. */
+  input: string;
+  /** The result record as ListEvalResults serialises it. */
+  record: Record<string, unknown>;
+}
+
 export interface StoredTensorboard {
   seq: number;
   TensorboardId: string;
@@ -156,11 +167,14 @@ export function createStore(clock: Clock = systemClock) {
   const algorithms = new Map<string, StoredAlgorithm>();
   const evalTasks = new Map<string, StoredEvalTask>();
   const tensorboards = new Map<string, StoredTensorboard>();
+  /** EvaluateTrace's evaluations: evaluation id -> trace id -> result. */
+  const traceEvaluations = new Map<string, Map<string, StoredTraceResult>>();
   return {
     tensorboards,
     models,
     algorithms,
     evalTasks,
+    traceEvaluations,
     clock,
     nextSeq: () => (seq += 1),
     now: () => formatTime(clock.now()),
@@ -174,6 +188,7 @@ export function createStore(clock: Clock = systemClock) {
       models.clear();
       algorithms.clear();
       evalTasks.clear();
+      traceEvaluations.clear();
       tensorboards.clear();
       seq = 0;
     },

@@ -35,3 +35,15 @@ export enum EvalTaskOrderField {
   NAME = 'TaskName',
   STATUS = 'Status',
 }
+
+/** The kind of application an evaluation judges (`eval_app_type`). */
+export enum EvalAppType {
+  QA = 'qa',
+  RAG = 'rag',
+}
+
+/**
+ * `eval_app_type` as the enum reader compares it: PAI's template example writes the Python
+ * enum's name (`EvalAppType.RAG`) where records write `qa`, so the class prefix is dropped.
+ */
+export const evalAppTypeSpelling = (raw: string | null | undefined): string | null | undefined => raw?.replace(/^\s*EvalAppType\./i, '');

@@ -14,6 +14,9 @@ export const SECRET_FIELDS = ['apiKey'] as const;
 
 export const taskId = idOf('evaluation task');
 
+/** The judge's highest sampling temperature (PaiLLMTrace ModelConfig `Temperature`, "Maximum value: 0.2"). */
+export const MAX_JUDGE_TEMPERATURE = 0.2;
+
 const time = z.date({ error: 'must be an ISO 8601 time' });
 
 const taskName = z
@@ -31,11 +34,17 @@ const ModelConfig = z
     endpoint: opt(z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')),
     apiKey: opt(z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').regex(/^\S+$/, 'must not contain whitespace')),
     isSelfHost: opt(z.boolean()),
-    temperature: opt(z.number().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2')),
+    // PaiLLMTrace documents the judge's Temperature with "Maximum value: 0.2" (upstream-contract
+    // 13.4, from Alibaba's API metadata; the only bound any source gives). It is one ModelConfig
+    // for tasks and single-trace evaluations alike, so every input holds to it.
+    temperature: opt(z.number().min(0, `must be between 0 and ${MAX_JUDGE_TEMPERATURE}`).max(MAX_JUDGE_TEMPERATURE, `must be between 0 and ${MAX_JUDGE_TEMPERATURE}`)),
     topP: opt(z.number().gt(0, 'must be greater than 0 and at most 1').max(1, 'must be greater than 0 and at most 1')),
     useFunctionCall: opt(z.boolean()),
   })
   .transform((m) => compact({ Name: m.name, Endpoint: m.endpoint, ApiKey: m.apiKey, IsSelfHost: m.isSelfHost, Temperature: m.temperature, TopP: m.topP, UseFunctionCall: m.useFunctionCall }));
+
+const EvaluationConfig = z.object({ query: opt(SpanExtraction), answer: opt(SpanExtraction), context: opt(SpanExtraction) });
+const toEvaluationConfig = (c: z.output<typeof EvaluationConfig>) => compact({ Query: c.query, Answer: c.answer, Context: c.context });
 
 const taskFields = {
   description: opt(z.string().max(1024, 'must be at most 1024 characters')),
@@ -52,7 +61,7 @@ const taskFields = {
       }),
     ),
   ),
-  evaluationConfig: opt(z.object({ query: opt(SpanExtraction), answer: opt(SpanExtraction), context: opt(SpanExtraction) })),
+  evaluationConfig: opt(EvaluationConfig),
   modelConfig: opt(ModelConfig),
 };
 
@@ -73,7 +82,7 @@ function toUpstream(v: TaskFields) {
     SamplingFrequencyMinutes: v.samplingFrequencyMinutes,
     SamplingRatio: v.samplingRatio,
     Filters: v.filters?.map((f) => ({ Key: f.key, Operator: f.operator, Value: f.value })),
-    EvaluationConfig: v.evaluationConfig && compact({ Query: v.evaluationConfig.query, Answer: v.evaluationConfig.answer, Context: v.evaluationConfig.context }),
+    EvaluationConfig: v.evaluationConfig && toEvaluationConfig(v.evaluationConfig),
     ModelConfig: v.modelConfig,
   });
   return { task, secrets: v.modelConfig?.ApiKey ? [v.modelConfig.ApiKey] : [] };
@@ -119,3 +128,55 @@ export const EvalTaskOrderInput = z
   .object({ field: oneOf(EvalTaskOrderField, 'EvalTaskOrderField'), direction: z.enum(['ASC', 'DESC']) })
   .nullish()
   .transform((o) => (o ? { SortBy: o.field, SortOrder: o.direction } : {}));
+
+// ---- Evaluation results and single-trace evaluation (upstream-contract section 13)
+
+/**
+ * An evaluation id (EvaluateTrace and ListEvalResults `EvaluationId`). It travels in the query
+ * or the body, not in a path, but is held to the same rules as an id in a path all the same.
+ */
+export const evaluationId = idOf('evaluation');
+
+/**
+ * A trace id: a URL path segment of EvaluateTrace, and one item of the comma-joined
+ * `RecordIds` list of ListEvalResults, so it cannot hold a comma either.
+ */
+export const traceId = idOf('trace').pipe(z.string().refine((s) => !s.includes(','), 'must not contain ","'));
+
+/** Longest `keyword` of a results search. */
+export const MAX_RESULTS_KEYWORD = 256;
+
+/** `TraceEvaluation.results` filters (the window is read by readWindow). */
+export const TraceResultsFilterInput = z
+  .object({
+    traceIds: opt(z.array(traceId)),
+    keyword: opt(z.string().max(MAX_RESULTS_KEYWORD, `must be at most ${MAX_RESULTS_KEYWORD} characters`)),
+  })
+  .transform((f) => compact({ RecordIds: f.traceIds?.length ? f.traceIds : undefined, Keyword: f.keyword?.trim() ? f.keyword : undefined }));
+
+export const EvaluateTraceInput = z
+  .object({
+    traceId,
+    appName: opt(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters')),
+    minTime: opt(time),
+    maxTime: opt(time),
+    evaluationId: opt(evaluationId),
+    evaluationConfig: EvaluationConfig.refine((c) => c.query || c.answer || c.context, 'must set at least one of query, answer and context'),
+    modelConfig: opt(ModelConfig),
+  })
+  .superRefine((v, ctx) => {
+    if (v.minTime && v.maxTime && v.maxTime < v.minTime) ctx.addIssue({ code: 'custom', path: ['maxTime'], message: 'must not be before minTime' });
+  })
+  .transform((v) => ({
+    traceId: v.traceId,
+    // Exactly the SDK's EvaluateTraceRequest keys; times as PaiLLMTrace's `YYYY-MM-DD HH:mm:ss` UTC.
+    body: compact({
+      AppName: v.appName,
+      EvaluationConfig: toEvaluationConfig(v.evaluationConfig),
+      EvaluationId: v.evaluationId,
+      MaxTime: v.maxTime && toLlmTraceTime(v.maxTime),
+      MinTime: v.minTime && toLlmTraceTime(v.minTime),
+      ModelConfig: v.modelConfig,
+    }),
+    secrets: v.modelConfig?.ApiKey ? [v.modelConfig.ApiKey] : [],
+  }));

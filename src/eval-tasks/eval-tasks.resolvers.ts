@@ -1,5 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { EvalTaskFilterKey, EvalTaskFilterOperator, EvalTaskOrderField, EvalTaskSamplingMethod, EvalTaskStatus } from './eval-tasks.enums.js';
+import { EvalAppType, evalAppTypeSpelling, EvalTaskFilterKey, EvalTaskFilterOperator, EvalTaskOrderField, EvalTaskSamplingMethod, EvalTaskStatus } from './eval-tasks.enums.js';
 
 const span = (s: { SpanName?: string | null; JsonPathInSpan?: string | null; JsonPathInSpanValue?: string | null } | null | undefined) =>
   s ? { spanName: s.SpanName ?? null, jsonPathInSpan: s.JsonPathInSpan ?? null, jsonPathInSpanValue: s.JsonPathInSpanValue ?? null } : null;
@@ -8,6 +8,8 @@ export const evalTaskResolvers: Resolvers = {
   Query: {
     evalTasks: (_p, args, { evalTasks }) => evalTasks.list(args),
     evalTask: (_p, { id }, { evalTasks }) => evalTasks.task(id),
+    evaluationTemplates: (_p, _a, { evalTasks }) => evalTasks.templates(),
+    traceEvaluation: (_p, { evaluationId }, { evalTasks }) => evalTasks.traceEvaluation(evaluationId),
   },
 
   Mutation: {
@@ -15,6 +17,7 @@ export const evalTaskResolvers: Resolvers = {
     updateEvalTask: (_p, { input }, { evalTasks }) => evalTasks.updateEvalTask(input),
     stopEvalTask: (_p, { input }, { evalTasks }) => evalTasks.stopEvalTask(input),
     deleteEvalTask: (_p, { input }, { evalTasks }) => evalTasks.deleteEvalTask(input),
+    evaluateTrace: (_p, { input }, { evalTasks }) => evalTasks.evaluateTrace(input),
   },
 
   EvalTask: {
@@ -49,6 +52,22 @@ export const evalTaskResolvers: Resolvers = {
         : null,
     aliyunUid: (t) => t.AliyunUid ?? null,
     userId: (t) => t.UserId ?? null,
+    results: (t, args, { evalTasks }) => evalTasks.taskResults(t.Id, args),
+  },
+
+  TraceEvaluation: {
+    results: (e, args, { evalTasks }) => evalTasks.traceResults(e.evaluationId, args),
+  },
+
+  // A record's reasons and labels are the judge's free text: passed through as strings.
+  EvalResult: {
+    evalAppType: (r, _a, { enums }) => enums.read('EvalAppType', EvalAppType, evalAppTypeSpelling(r.evalAppType)),
+    evalAppTypeRaw: (r) => r.evalAppType,
+  },
+
+  EvaluationTemplate: {
+    evalAppType: (t, _a, { enums }) => enums.read('EvalAppType', EvalAppType, evalAppTypeSpelling(t.eval_app_type)),
+    evalAppTypeRaw: (t) => t.eval_app_type ?? null,
   },
 
   // A filter PAI sent with a key or operator this schema does not know is still listed, with
@@ -70,4 +89,5 @@ export const evalTaskResolvers: Resolvers = {
   EvalTaskFilterOperator,
   EvalTaskSamplingMethod,
   EvalTaskOrderField,
+  EvalAppType,
 };

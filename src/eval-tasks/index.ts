@@ -8,6 +8,7 @@ export { evalTaskResolvers } from './eval-tasks.resolvers.js';
 export { EvalTaskOps } from './eval-tasks.api.js';
 export { SECRET_FIELDS as EVAL_TASK_SECRET_FIELDS } from './eval-tasks.inputs.js';
 export type { EvalTasksService } from './eval-tasks.service.js';
+export { evalTaskArgumentChecks } from './eval-tasks.service.js';
 
 /** The eval-task domain for one request. */
 export function createEvalTasksDomain(upstream: UpstreamSession) {
@@ -23,6 +24,11 @@ export const evalTaskCosts: CostModel = {
   // Both come from one GetOnlineEvalTask per listed task.
   'EvalTask.lastSamplingWindowStartTime': { calls: () => 1, shared: 'GetOnlineEvalTask' },
   'EvalTask.lastSamplingWindowEndTime': { calls: () => 1, shared: 'GetOnlineEvalTask' },
-  ...Object.fromEntries(['createEvalTask', 'updateEvalTask', 'stopEvalTask', 'deleteEvalTask'].map((m) => [`Mutation.${m}`, ONE_CALL])),
+  // PaiLLMTrace pages hold at most 50 results; a task's results need no GetOnlineEvalTask.
+  'EvalTask.results': connectionCost(50),
+  'TraceEvaluation.results': connectionCost(50),
+  // One call per operation, however many aliases select it (one loader key).
+  'Query.evaluationTemplates': { calls: () => 1, shared: 'GetEvaluationTemplates' },
+  ...Object.fromEntries(['createEvalTask', 'updateEvalTask', 'stopEvalTask', 'deleteEvalTask', 'evaluateTrace'].map((m) => [`Mutation.${m}`, ONE_CALL])),
   ...Object.fromEntries(['CreateEvalTaskPayload', 'UpdateEvalTaskPayload', 'StopEvalTaskPayload'].map((p) => [`${p}.evalTask`, ONE_CALL])),
 };

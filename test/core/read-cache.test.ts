@@ -59,6 +59,15 @@ describe('invalidation tags', () => {
     expect(hits('/api/v1/tensorboards/t1/start', '/api/v1/tensorboards/t1')).toBe(true);
     expect(hits('/api/v1/tensorboards/t1/start', '/api/v1/tensorboards/t1/sharedurl')).toBe(false);
   });
+
+  it('a write also drops the reads at or under the other paths its operation names', () => {
+    const read = (path: string) => new Set(readTags(path));
+    const hits = (write: string, also: string[], path: string) => writeTags(write, also).some((t) => read(path).has(t));
+    const trace = '/api/v1/PAILLMTrace/eval/trace/t1';
+    expect(hits(trace, [], '/api/v1/PAILLMTrace/eval/results')).toBe(false);
+    expect(hits(trace, ['/api/v1/PAILLMTrace/eval/results'], '/api/v1/PAILLMTrace/eval/results')).toBe(true);
+    expect(hits(trace, ['/api/v1/PAILLMTrace/eval/results'], '/api/v1/PAILLMTrace/eval/templates')).toBe(false);
+  });
 });
 
 describe('the in-process read cache', () => {

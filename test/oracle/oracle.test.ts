@@ -100,6 +100,14 @@ const sdkTaskBody = (Model: 'CreateOnlineEvalTaskRequestBody' | 'UpdateOnlineEva
     modelConfig: new M.ModelConfig!({ name: 'qwen-max', endpoint: TASK_OURS.ModelConfig.Endpoint, apiKey: TASK_OURS.ModelConfig.ApiKey, isSelfHost: false, temperature: 0.2, topP: 0.9, useFunctionCall: false }),
   });
 
+/**
+ * A trace id with what path encoding must get right: a colon, a space, Chinese and `*`. (Not
+ * `'`: the official runtime signs it raw but Node's HTTP layer sends it as `%27`, so its own
+ * request would not verify; pai-graph sends and signs it raw.)
+ */
+const TRACE = 'trace:4f2a 检索*01';
+const JUDGE = { Name: 'pai-judge', Endpoint: 'https://aiservice.cn-hangzhou.aliyuncs.com/v1', ApiKey: 'judge-key-oracle-0002', IsSelfHost: true, Temperature: 0.1, TopP: 0.8, UseFunctionCall: true };
+
 const TB = 'tensorboard-20210114104214-vf9lowjt3pso';
 const WS = '12345';
 
@@ -396,6 +404,63 @@ export const CASES: Case[] = [
     oracle: (o) => o.llm.deleteOnlineEvalTask!(TASK),
     ours: (a) => a.evalTasks.delete(TASK),
   },
+  {
+    product: 'PaiLLMTrace',
+    action: 'ListOnlineEvalTaskResults',
+    // TraceIds is one comma-joined value (the SDK's `simple` style), not JSON.
+    oracle: (o) => o.llm.listOnlineEvalTaskResults!(new M.ListOnlineEvalTaskResultsRequest!({ evaluationId: TASK, traceIds: ['trace-1', TRACE], pageNumber: 2, pageSize: 3 })),
+    ours: (a) => a.evalTasks.taskResults({ EvaluationId: TASK, TraceIds: ['trace-1', TRACE], PageNumber: 2, PageSize: 3 }),
+  },
+  {
+    product: 'PaiLLMTrace',
+    action: 'ListEvalResults',
+    oracle: (o) => o.llm.listEvalResults!(new M.ListEvalResultsRequest!({ evaluationId: 'eval-adhoc-0001', keyword: "退款 (refund) * it's", recordIds: [TRACE, 'trace-2'], pageNumber: 1, pageSize: 50 })),
+    ours: (a) => a.evalTasks.evalResults({ EvaluationId: 'eval-adhoc-0001', Keyword: "退款 (refund) * it's", RecordIds: [TRACE, 'trace-2'], PageNumber: 1, PageSize: 50 }),
+  },
+  {
+    product: 'PaiLLMTrace',
+    action: 'GetEvaluationTemplates',
+    oracle: (o) => o.llm.getEvaluationTemplates!(),
+    ours: (a) => a.evalTasks.templates(),
+  },
+  {
+    product: 'PaiLLMTrace',
+    action: 'EvaluateTrace',
+    oracle: (o) =>
+      o.llm.evaluateTrace!(
+        TRACE,
+        new M.EvaluateTraceRequest!({
+          appName: 'site-search',
+          evaluationConfig: new M.EvaluationConfig!({
+            query: new M.EvaluationConfigQuery!({ spanName: 'retrieve', jsonPathInSpan: 'attributes.input.value' }),
+            answer: new M.EvaluationConfigAnswer!({ spanName: 'llm', jsonPathInSpan: 'attributes.output.value', jsonPathInSpanValue: 'message/value' }),
+            context: new M.EvaluationConfigContext!({ spanName: 'retrieve', jsonPathInSpan: 'attributes.retrieval.documents[*].document.content' }),
+          }),
+          evaluationId: 'eval-adhoc-0001',
+          maxTime: '2026-06-01 12:30:00',
+          minTime: '2026-06-01 11:00:00',
+          modelConfig: new M.ModelConfig!({ name: JUDGE.Name, endpoint: JUDGE.Endpoint, apiKey: JUDGE.ApiKey, isSelfHost: true, temperature: 0.1, topP: 0.8, useFunctionCall: true }),
+        }),
+      ),
+    // In the order pai-graph's input transform builds it; the body goes out in the SDK's order.
+    ours: (a) =>
+      a.evalTasks.evaluateTrace(
+        TRACE,
+        {
+          ModelConfig: JUDGE,
+          MinTime: '2026-06-01 11:00:00',
+          MaxTime: '2026-06-01 12:30:00',
+          EvaluationConfig: {
+            Query: { SpanName: 'retrieve', JsonPathInSpan: 'attributes.input.value' },
+            Answer: { SpanName: 'llm', JsonPathInSpan: 'attributes.output.value', JsonPathInSpanValue: 'message/value' },
+            Context: { SpanName: 'retrieve', JsonPathInSpan: 'attributes.retrieval.documents[*].document.content' },
+          },
+          EvaluationId: 'eval-adhoc-0001',
+          AppName: 'site-search',
+        },
+        [JUDGE.ApiKey],
+      ),
+  },
 
   // ---- pai-dlc 2020-12-03: TensorBoards
   {
@@ -520,6 +585,6 @@ describe.each([
 describe('the oracle covers every in-scope operation', () => {
   it('has one case per operation the gateway calls', () => {
     expect(CASES.map((c) => `${c.product} ${c.action}`).sort()).toEqual(ALL_OPERATIONS);
-    expect(ALL_OPERATIONS).toHaveLength(38);
+    expect(ALL_OPERATIONS).toHaveLength(42);
   });
 });

@@ -383,7 +383,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         // Whatever the answer, the write may have happened (a timeout says nothing): reads
         // in flight from before it are not joined any more, and cached ones it touched go.
         for (const [key, entry] of inFlight) if (entry.scope === scope) inFlight.delete(key);
-        if (cache) await cache.store.invalidate(scope, writeTags(prepared.url.pathname));
+        if (cache) await cache.store.invalidate(scope, writeTags(prepared.url.pathname, op.invalidates));
       }
     }
     const key = `${op.action} ${prepared.url.pathname}${prepared.url.search}`;

@@ -31,14 +31,21 @@ export interface OperationSpec<Res> {
    * keep the caller's order, while typed fields are serialised alphabetically like the SDK.
    */
   readonly opaque: ReadonlySet<string>;
+  /**
+   * Resource paths, besides its own, that a write changes: the read cache drops them too.
+   * Needed where PAI keeps a write's outcome under another path (EvaluateTrace writes under
+   * `/eval/trace/{TraceId}`, its results are read from `/eval/results`).
+   */
+  readonly invalidates: readonly string[];
 }
 
 export function defineOperation<Res>(
-  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent' | 'errorInBody' | 'opaque'> & { bodyType?: BodyType; errorInBody?: boolean; opaque?: readonly string[] },
+  spec: Omit<OperationSpec<Res>, 'bodyType' | 'idempotent' | 'errorInBody' | 'opaque' | 'invalidates'> & { bodyType?: BodyType; errorInBody?: boolean; opaque?: readonly string[]; invalidates?: readonly string[] },
 ): OperationSpec<Res> {
   return {
     ...spec,
     opaque: new Set(spec.opaque ?? []),
+    invalidates: spec.invalidates ?? [],
     bodyType: spec.bodyType ?? (spec.method === 'POST' || spec.method === 'PUT' ? 'json' : 'none'),
     idempotent: spec.method === 'GET',
     errorInBody: spec.errorInBody ?? false,

@@ -73,9 +73,12 @@ export function readTags(path: string): string[] {
   return [`at:${path}`, `under:${path}`, ...prefixes(path).map((p) => `under:${p}`)];
 }
 
-/** Tags a write to `path` invalidates: the resource, what lies under it, and each ancestor itself. */
-export function writeTags(path: string): string[] {
-  return [`under:${path}`, ...prefixes(path).map((p) => `at:${p}`)];
+/**
+ * Tags a write to `path` invalidates: the resource, what lies under it, and each ancestor
+ * itself; plus every read at or under the `also` paths (see OperationSpec.invalidates).
+ */
+export function writeTags(path: string, also: readonly string[] = []): string[] {
+  return [`under:${path}`, ...prefixes(path).map((p) => `at:${p}`), ...also.map((p) => `under:${p}`)];
 }
 
 interface MemoryEntry {
