@@ -6,6 +6,7 @@ import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/ind
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
 import { createTensorboardsDomain, type TensorboardsService } from './tensorboards/index.js';
+import { createServicesDomain, easClusterId, type ServicesService } from './services/index.js';
 
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
 export interface Context {
@@ -21,6 +22,7 @@ export interface Context {
   readonly algorithms: AlgorithmsService;
   readonly evalTasks: EvalTasksService;
   readonly tensorboards: TensorboardsService;
+  readonly services: ServicesService;
 }
 
 export interface ContextOptions {
@@ -47,7 +49,7 @@ export function createContext(opts: ContextOptions): Context {
   // Each domain (its api, a handful of DataLoaders and its service) is built on first use:
   // most operations touch one domain, and building all four per request took about a tenth
   // of the gateway's CPU in profiles of small operations.
-  const domains: { models?: ModelsService; algorithms?: AlgorithmsService; evalTasks?: EvalTasksService; tensorboards?: TensorboardsService } = {};
+  const domains: { models?: ModelsService; algorithms?: AlgorithmsService; evalTasks?: EvalTasksService; tensorboards?: TensorboardsService; services?: ServicesService } = {};
   return {
     requestId,
     caller: opts.caller,
@@ -65,6 +67,9 @@ export function createContext(opts: ContextOptions): Context {
     },
     get tensorboards() {
       return (domains.tensorboards ??= createTensorboardsDomain(upstream));
+    },
+    get services() {
+      return (domains.services ??= createServicesDomain(upstream, easClusterId(opts.client.origins.eas)));
     },
   };
 }

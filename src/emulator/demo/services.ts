@@ -52,8 +52,8 @@ export function loadDemoServices(store: Store): void {
     const model = demo.model && models.get(demo.model.name);
     const version = model && demo.model ? versionOf(model, demo.model.version) : undefined;
     const config: Record<string, unknown> = {
-      ...(version?.InferenceSpec ?? {}),
       name: demo.name,
+      ...(version?.InferenceSpec ?? {}),
       ...(version ? { model_path: version.Uri } : {}),
       metadata: { ...demo.metadata },
       ...demo.extra,
