@@ -94,6 +94,13 @@ describe('the emulator as EAS', () => {
     expect((await eas('GET', '/api/v2/services/cn-shanghai/qwen25_7b_chat', 'DescribeService')).body.Code).toBe('InvalidService.NotFound');
   });
 
+  it('redacts a config’s token in the calls its control API shows', async () => {
+    await eas('POST', '/api/v2/services', 'CreateService', { body: config('with_token', { token: 'fixed-token-0a1b2c3d4e5f' }) });
+    const shown = await (await fetch(`${url}/__emulator/calls`)).text();
+    expect(shown).toContain('"token\\":\\"[redacted]\\"');
+    expect(shown).not.toContain('fixed-token-0a1b2c3d4e5f');
+  });
+
   it('lists by label, status and fuzzy name, newest first, with PageSize up to 100', async () => {
     const byLabel = await eas('GET', '/api/v2/services', 'ListServices', { query: { Label: JSON.stringify({ team: 'search' }), ServiceStatus: 'Running' } });
     expect(byLabel.body.Services.map((s: any) => s.ServiceName)).toEqual(['qwen25_7b_canary', 'qwen25_7b_chat', 'support_chat_frontend', 'bge_large_embedding']);
