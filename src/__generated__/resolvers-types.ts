@@ -678,7 +678,7 @@ export type DeployModelVersionInput = {
   cpu?: InputMaybe<Scalars['Int']['input']>;
   /** GPUs per instance: 0 to 16 (`metadata.gpu`); default: the InferenceSpec's. */
   gpu?: InputMaybe<Scalars['Int']['input']>;
-  /** How many instances to run: 1 to 100 (EAS `metadata.instance`). */
+  /** How many instances to run: 1 to 100 (EAS `metadata.instance`); default: the InferenceSpec's, else 1. */
   instanceCount?: InputMaybe<Scalars['Int']['input']>;
   /** The ECS instance type on the public pool, e.g. `ecs.gn6i-c4g1.xlarge` (`cloud.computing.instance_type`). */
   instanceType?: InputMaybe<Scalars['String']['input']>;

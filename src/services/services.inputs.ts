@@ -89,7 +89,6 @@ export const DeployModelVersionInput = z
     versionName,
     serviceName,
     ...resources,
-    instanceCount: opt(instanceCount).transform((n) => n ?? 1),
     resource: opt(resource),
     workspaceId: opt(workspaceId),
     labels: opt(labels),

@@ -75,7 +75,8 @@ export function buildServiceConfig(spec: Record<string, unknown>, uri: string, d
     config.model_path = uri;
   }
   const metadata = isObject(config.metadata) ? config.metadata : {};
-  config.metadata = { ...metadata, ...('name' in metadata ? { name: d.serviceName } : {}), ...metadataOf(d) };
+  // EAS needs metadata.instance: the caller's, else the InferenceSpec's, else one.
+  config.metadata = { instance: 1, ...metadata, ...('name' in metadata ? { name: d.serviceName } : {}), ...metadataOf(d) };
   if (d.processor) config.processor = d.processor;
   if (d.instanceType) config.cloud = withInstanceType(config.cloud, d.instanceType);
   return config;
@@ -111,7 +112,7 @@ function deployedRecord(res: CreateServiceResponse, config: Record<string, unkno
     Cpu: int(metadata.cpu),
     Memory: int(metadata.memory),
     Gpu: int(metadata.gpu),
-    TotalInstance: d.instanceCount,
+    TotalInstance: int(metadata.instance),
     Resource: d.resource ?? null,
     WorkspaceId: d.workspaceId ?? null,
     HasAccessToken: null,

@@ -264,7 +264,7 @@ describe('deployModelVersion', () => {
       b: createModelVersion(input: { modelId: $id, name: "1.1.0", uri: "${FRAUD_URI}" }) { modelVersion { name } }
       c: createModelVersion(input: { modelId: $id, name: "2.0.0", uri: "${FRAUD_URI}", inferenceSpec: $image }) { modelVersion { name } }
     }`;
-    const r = await gql(versions, { id: fraud, spec: FRAUD_SPEC, image: { containers: [{ image: 'registry.example.com/fraud:2', port: 8000 }], metadata: { cpu: 2 } } });
+    const r = await gql(versions, { id: fraud, spec: FRAUD_SPEC, image: { containers: [{ image: 'registry.example.com/fraud:2', port: 8000 }], metadata: { cpu: 2, instance: 3 } } });
     expect(r.body.errors).toBeUndefined();
   });
 
@@ -327,14 +327,14 @@ describe('deployModelVersion', () => {
     expect(await poll()).toEqual({ status: 'RUNNING', runningInstances: 1, pendingInstances: 0, hasAccessToken: true });
   });
 
-  it('mounts the model files of an image-based InferenceSpec instead of setting model_path', async () => {
-    const r = await gql(`mutation { deployModelVersion(input: { modelId: "${fraud}", versionName: "2.0.0", serviceName: "fraud_image" }) { service { name image } } }`);
-    expect(r.body.errors).toBeUndefined();
+  it('mounts the model files of an image-based InferenceSpec instead of setting model_path, and keeps its instance count when none is given', async () => {
+    const r = await gql(`mutation { deployModelVersion(input: { modelId: "${fraud}", versionName: "2.0.0", serviceName: "fraud_image" }) { service { name totalInstances } } }`);
+    expect(r.result).toEqual({ data: { deployModelVersion: { service: { name: 'fraud_image', totalInstances: 3 } } } });
     expect(JSON.parse(h.emulator.callsOf('CreateService')[0]!.body)).toEqual({
       name: 'fraud_image',
       containers: [{ image: 'registry.example.com/fraud:2', port: 8000 }],
       storage: [{ mount_path: '/mnt/model/', oss: { path: FRAUD_URI, readOnly: true }, properties: { resource_type: 'model' } }],
-      metadata: { cpu: 2, instance: 1 },
+      metadata: { cpu: 2, instance: 3 },
     });
   });
 

@@ -58,7 +58,7 @@ export type DeployModelVersionInput = {
   cpu?: number | null | undefined;
   /** GPUs per instance: 0 to 16 (`metadata.gpu`); default: the InferenceSpec's. */
   gpu?: number | null | undefined;
-  /** How many instances to run: 1 to 100 (EAS `metadata.instance`). */
+  /** How many instances to run: 1 to 100 (EAS `metadata.instance`); default: the InferenceSpec's, else 1. */
   instanceCount?: number | null | undefined;
   /** The ECS instance type on the public pool, e.g. `ecs.gn6i-c4g1.xlarge` (`cloud.computing.instance_type`). */
   instanceType?: string | null | undefined;
