@@ -6,6 +6,7 @@ import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/ind
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
 import { createTensorboardsDomain, type TensorboardsService } from './tensorboards/index.js';
+import { createServicesDomain, easClusterId, type ServicesService } from './services/index.js';
 
 /** What every resolver receives. Built per request: loaders never outlive one operation. */
 export interface Context {
@@ -21,6 +22,7 @@ export interface Context {
   readonly algorithms: AlgorithmsService;
   readonly evalTasks: EvalTasksService;
   readonly tensorboards: TensorboardsService;
+  readonly services: ServicesService;
 }
 
 export interface ContextOptions {
@@ -47,11 +49,14 @@ interface Domains {
   algorithms?: AlgorithmsService;
   evalTasks?: EvalTasksService;
   tensorboards?: TensorboardsService;
+  services?: ServicesService;
+  /** The EAS endpoint, whose host names the region (ClusterId) of EAS paths. */
+  readonly easCluster: string;
 }
 
 /**
  * Each domain (its api, a handful of DataLoaders and its service) is built on first use: most
- * operations touch one domain, and building all four per request took about a tenth of the
+ * operations touch one domain, and building all five per request took about a tenth of the
  * gateway's CPU in profiles of small operations. The getters sit on the prototype because
  * Apollo copies the context's own properties into a new object before executing
  * (`Object.assign`), which would call own getters and build every domain; the copy keeps the
@@ -79,6 +84,10 @@ class RequestContext implements Context {
     return (this.domains.evalTasks ??= createEvalTasksDomain(this.upstream));
   }
 
+  get services(): ServicesService {
+    return (this.domains.services ??= createServicesDomain(this.upstream, easClusterId(this.domains.easCluster)));
+  }
+
   get tensorboards(): TensorboardsService {
     return (this.domains.tensorboards ??= createTensorboardsDomain(this.upstream));
   }
@@ -87,5 +96,5 @@ class RequestContext implements Context {
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline, onCacheHit: opts.onCacheHit });
-  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, {});
+  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, { easCluster: opts.client.origins.eas });
 }

@@ -1,5 +1,10 @@
-/** The operation Apollo Sandbox opens with in development: it works on the demo data. */
-export const SANDBOX_DOCUMENT = `# Welcome to pai-graph. Press the run button to list models from PAI's model registry.
+/**
+ * The operations Apollo Sandbox opens with in development, a small collection that works on the
+ * demo data: the model list, deploying a model version to EAS, and polling the new service.
+ */
+export const SANDBOX_DOCUMENT = `# Welcome to pai-graph. Put the cursor in an operation and press run: ModelList lists models
+# from PAI's model registry; DeployModelVersion deploys one as an EAS service; ServiceStatus
+# polls it until RUNNING (deployment is asynchronous).
 query ModelList($first: Int, $after: String, $filter: ModelFilter) {
   models(first: $first, after: $after, filter: $filter, orderBy: { field: CREATED_AT, direction: DESC }) {
     totalCount
@@ -13,6 +18,16 @@ query ModelList($first: Int, $after: String, $filter: ModelFilter) {
       latestVersion { name formatType frameworkType approvalStatus createdAt }
     }
   }
+}
+
+mutation DeployModelVersion {
+  deployModelVersion(input: { modelId: "model-a0ty3tfe9sci9aiytd", versionName: "1.0.0", serviceName: "qwen_sandbox_demo", instanceCount: 1, gpu: 1 }) {
+    service { name status internetEndpoint totalInstances config labels { key value } }
+  }
+}
+
+query ServiceStatus {
+  service(name: "qwen_sandbox_demo") { name status reason message runningInstances pendingInstances internetEndpoint hasAccessToken }
 }
 `;
 

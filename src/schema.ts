@@ -20,6 +20,7 @@ import { Accessibility } from './core/enums.js';
 import { DateTimeScalar, JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
 import { tensorboardResolvers } from './tensorboards/index.js';
+import { serviceResolvers } from './services/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
 export const SCHEMA_DIR = new URL('../schema/', import.meta.url);
@@ -34,7 +35,7 @@ export function loadTypeDefs(): string[] {
 /** Scalars and enums shared by every domain (schema/base.graphql). */
 const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
-const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers]);
+const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers]);
 
 /**
  * The executable schema: a Federation 2 subgraph (with `_service` and `_entities`) built by

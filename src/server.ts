@@ -31,6 +31,7 @@ import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
 import { tensorboardArgumentChecks, tensorboardCosts } from './tensorboards/index.js';
+import { SERVICE_SECRET_FIELDS, serviceArgumentChecks, serviceCosts } from './services/index.js';
 
 export interface ServerDeps {
   readonly upstream: UpstreamClient;
@@ -108,19 +109,20 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // details to any router that asks and cost work per request, and no GraphOS reads them here.
       ApolloServerPluginInlineTraceDisabled(),
       createOperationPolicyPlugin({
-        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks },
+        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks, ...serviceArgumentChecks },
         costModel: {
           ...modelCosts,
           ...algorithmCosts,
           ...evalTaskCosts,
           ...tensorboardCosts,
+          ...serviceCosts,
           // One reference is at most one upstream read (fewer when deduplicated).
           'Query._entities': { calls: (a) => (Array.isArray(a.representations) ? a.representations.length : 1) },
         },
         maxCost: config.limits.maxCost,
         budgets: deps.budgets ?? createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
-      createSecretRedactionPlugin({ fields: EVAL_TASK_SECRET_FIELDS }),
+      createSecretRedactionPlugin({ fields: [...EVAL_TASK_SECRET_FIELDS, ...SERVICE_SECRET_FIELDS] }),
       ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import {
   AddModelLabelsDocument,
   CreateModelVersionDocument,
+  DeployModelVersionDocument,
   EvalTaskDashboardDocument,
   ModelDetailDocument,
   ModelListPageDocument,
   RemoveModelLabelsDocument,
+  ServiceStatusDocument,
   TensorboardShareLinkDocument,
 } from '../src/__generated__/client/graphql.js';
 import { startHarness, type Harness } from './helpers/harness.js';
@@ -95,5 +97,18 @@ describe('Apollo Client against pai-graph', () => {
     const boards = await h.gql(`{ tensorboards(first: 1, filter: { status: RUNNING }) { nodes { id } } }`);
     const link = await client.query({ query: TensorboardShareLinkDocument, variables: { id: boards.body.data!.tensorboards.nodes[0].id, seconds: 3600 } });
     expect(link.data!.tensorboard!.sharedUrl).toMatch(/^https:\/\/.+\/share\/tensorboard-/);
+  });
+
+  it('deploys a model version, then polls the one cached service the payload and the poll share', async () => {
+    const deployed = await client.mutate({
+      mutation: DeployModelVersionDocument,
+      variables: { input: { modelId: 'model-a0ty3tfe9sci9aiytd', versionName: '1.0.0', serviceName: 'apollo_client_deploy', instanceCount: 2 } },
+    });
+    const service = deployed.data!.deployModelVersion!.service!;
+    expect(service).toMatchObject({ name: 'apollo_client_deploy', status: 'CREATING', totalInstances: 2 });
+    const polled = await client.query({ query: ServiceStatusDocument, variables: { name: 'apollo_client_deploy' }, fetchPolicy: 'network-only' });
+    expect(polled.data!.service).toMatchObject({ id: service.id, hasAccessToken: true, pendingInstances: 2 });
+    expect((client.cache.extract() as Record<string, unknown>)[client.cache.identify(service)!]).toMatchObject({ name: 'apollo_client_deploy', totalInstances: 2, hasAccessToken: true });
+    expect(h.actions()).toEqual(['GetModelVersion', 'CreateService', 'DescribeService']);
   });
 });

@@ -42,7 +42,7 @@ for (const doc of ['{', '}', '{ models(', '{ models { nodes { id }', 'query { mo
 }
 
 // Unknown fields, types and arguments: 400 GRAPHQL_VALIDATION_FAILED.
-for (const [type, root] of [['Model', '{ models { nodes { %s } } }'], ['Algorithm', '{ algorithms { nodes { %s } } }'], ['EvalTask', '{ evalTasks { nodes { %s } } }'], ['Tensorboard', '{ tensorboards { nodes { %s } } }']] as const) {
+for (const [type, root] of [['Model', '{ models { nodes { %s } } }'], ['Algorithm', '{ algorithms { nodes { %s } } }'], ['EvalTask', '{ evalTasks { nodes { %s } } }'], ['Tensorboard', '{ tensorboards { nodes { %s } } }'], ['Service', '{ services { nodes { %s } } }']] as const) {
   for (const field of ['password', 'ApiKey', 'apiKey', 'secret', 'ModelName', '__schemaX', 'id { sub }', 'nodes', 'edges']) {
     add({ name: `unknown field ${type}.${field}`, body: post(root.replace('%s', field)), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
   }
@@ -137,7 +137,20 @@ add({ name: 'huge string argument', body: post(`{ model(id: "${'x'.repeat(900_00
 for (const auth of [undefined, '', 'Bearer', 'Bearer ', 'Bearer wrong-token-000000', 'bearer corpus-token-wrong', `Basic ${Buffer.from(`corpus:${TOKEN}`).toString('base64')}`, `Token ${TOKEN}`, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${TOKEN} ${TOKEN}`]) {
   add({ name: `bad Authorization ${JSON.stringify(auth)?.slice(0, 30)}`, body: post('{ models { totalCount } }'), headers: auth === undefined ? { authorization: '' } : { authorization: auth }, status: 401, code: 'UNAUTHENTICATED' });
 }
-for (const m of ['createModel(input: { name: "r" }) { model { id } }', 'deleteModel(input: { id: "model-x" }) { deletedId }', 'stopEvalTask(input: { id: "t" }) { evalTask { id } }', 'deleteTensorboard(input: { id: "tb" }) { deletedId }']) {
+for (const field of ['accessToken', 'AccessToken', 'token', 'serviceConfig']) {
+  add({ name: `no Service.${field}: the token is never readable`, body: post(`{ service(name: "qwen25_7b_chat") { ${field} } }`), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
+}
+for (const m of [
+  'createModel(input: { name: "r" }) { model { id } }',
+  'deleteModel(input: { id: "model-x" }) { deletedId }',
+  'stopEvalTask(input: { id: "t" }) { evalTask { id } }',
+  'deleteTensorboard(input: { id: "tb" }) { deletedId }',
+  'deployModelVersion(input: { modelId: "model-a0ty3tfe9sci9aiytd", versionName: "1.0.0", serviceName: "read_only_try" }) { service { name } }',
+  'startService(input: { name: "whisper_asr_batch" }) { service { name } }',
+  'stopService(input: { name: "qwen25_7b_chat" }) { service { name } }',
+  'updateService(input: { name: "qwen25_7b_chat", instanceCount: 3 }) { service { name } }',
+  'deleteService(input: { name: "qwen25_7b_chat" }) { deletedName }',
+]) {
   add({ name: `read token mutation ${m.slice(0, 20)}`, body: post(`mutation { ${m} }`), headers: { authorization: `Bearer ${READ_ONLY}` }, status: 403, code: 'FORBIDDEN' });
 }
 

@@ -55,7 +55,7 @@ describe('/readyz', () => {
     await h.gql(`{ tensorboards { totalCount } }`);
     const body = (await (await fetch(h.url.replace('/graphql', '/readyz'))).json()) as { status: string; breakers: Record<string, string>; governor: { key: string; pausedForMs: number }[] };
     expect(body.status).toBe('ready');
-    expect(body.breakers).toEqual({ AIWorkSpace: 'closed', PaiStudio: 'closed', 'pai-dlc': 'closed', PaiLLMTrace: 'closed' });
+    expect(body.breakers).toEqual({ AIWorkSpace: 'closed', PaiStudio: 'closed', 'pai-dlc': 'closed', PaiLLMTrace: 'closed', eas: 'closed' });
     expect(body.governor).toEqual([expect.objectContaining({ key: 'pai-dlc:ListTensorboards', pausedForMs: expect.any(Number) })]);
     // PAI asked for 30 s; one pause lasts at most UPSTREAM_MAX_PAUSE_MS (10 s by default).
     expect(body.governor[0]!.pausedForMs).toBeGreaterThan(0);

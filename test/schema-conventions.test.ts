@@ -43,7 +43,7 @@ describe('root fields are nullable, so one failure does not wipe the response', 
   it('makes every root connection and every mutation payload nullable and keeps the items’ own fields non-null', () => {
     const schema = createSchema();
     const queryFields = Object.values(schema.getQueryType()!.getFields()).filter((f) => getNamedType(f.type).name.endsWith('Connection'));
-    expect(queryFields.map((f) => f.name).sort()).toEqual(['algorithms', 'evalTasks', 'models', 'tensorboards']);
+    expect(queryFields.map((f) => f.name).sort()).toEqual(['algorithms', 'evalTasks', 'models', 'services', 'tensorboards']);
     expect(queryFields.filter((f) => isNonNullType(f.type)).map((f) => f.name)).toEqual([]);
     const mutations = Object.values(schema.getMutationType()!.getFields());
     expect(mutations.length).toBeGreaterThanOrEqual(25);
@@ -125,6 +125,14 @@ const ORDERED_LISTS = [
     defaultDirection: 'DESC',
   },
   {
+    list: 'services',
+    query: (orderBy: string) => `{ services(first: 100${orderBy}) { nodes { createdAt } } }`,
+    nodes: (data: any) => data.services.nodes,
+    action: 'ListServices',
+    sent: (direction: string) => ({ Sort: 'CreateTime', Order: direction.toLowerCase() }),
+    defaultDirection: 'DESC',
+  },
+  {
     list: 'evalTasks',
     query: (orderBy: string) => `{ evalTasks(first: 50${orderBy}) { nodes { createdAt } } }`,
     nodes: (data: any) => data.evalTasks.nodes,
@@ -167,6 +175,7 @@ describe('orderBy defaults to its documented field', () => {
       const r = await h.gql(l.query(''));
       expect(r.result.errors).toBeUndefined();
       expect(Object.keys(sentParams(h, l.action))).not.toContain('SortBy');
+      expect(Object.keys(sentParams(h, l.action))).not.toContain('Sort');
     }
   });
 
@@ -184,7 +193,7 @@ describe('orderBy defaults to its documented field', () => {
       if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) check(f, `${type.name}.${f.name}`);
       if (isObjectType(type)) for (const f of Object.values(type.getFields())) for (const a of f.args) check(a, `${type.name}.${f.name}(${a.name})`);
     }
-    expect(checked).toEqual(expect.arrayContaining(['ModelOrder.field', 'ModelVersionOrder.field', 'TensorboardOrder.field', 'EvalTaskOrder.field', 'Query.models(first)']));
+    expect(checked).toEqual(expect.arrayContaining(['ModelOrder.field', 'ModelVersionOrder.field', 'TensorboardOrder.field', 'EvalTaskOrder.field', 'ServiceOrder.field', 'Query.models(first)']));
     expect((schema.getType('ModelOrder') as any).getFields().field.defaultValue).toBe('GmtCreateTime');
     expect((schema.getType('EvalTaskOrder') as any).getFields().field.defaultValue).toBe('CreateTime');
   });

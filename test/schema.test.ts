@@ -30,11 +30,11 @@ function undescribed(schema: GraphQLSchema): string[] {
 }
 
 describe('the schema', () => {
-  it('is a Federation 2 subgraph with _service and _entities over six entities', () => {
+  it('is a Federation 2 subgraph with _service and _entities over seven entities', () => {
     const schema = createSchema();
     expect(Object.keys(schema.getQueryType()!.getFields())).toEqual(expect.arrayContaining(['_service', '_entities']));
     const entity = schema.getType('_Entity');
-    expect(isUnionType(entity) ? entity.getTypes().map((t) => t.name).sort() : []).toEqual(['Algorithm', 'AlgorithmVersion', 'EvalTask', 'Model', 'ModelVersion', 'Tensorboard']);
+    expect(isUnionType(entity) ? entity.getTypes().map((t) => t.name).sort() : []).toEqual(['Algorithm', 'AlgorithmVersion', 'EvalTask', 'Model', 'ModelVersion', 'Service', 'Tensorboard']);
   });
 
   it('describes every type, field, argument and enum value', () => {

@@ -4,6 +4,7 @@ import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
 import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/plugins/subscriptions-over-http.js';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from '../src/sandbox.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
@@ -21,6 +22,18 @@ describe('the gateway server', () => {
     expect(html).toContain('embeddable-sandbox');
     expect(html).toContain('ModelList');
     expect(h.emulator.calls).toHaveLength(0);
+  });
+
+  it('opens Sandbox with a collection of operations that all run on the demo data, deploying a model version among them', async () => {
+    const operations = parse(SANDBOX_DOCUMENT).definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d.name.value] : []));
+    expect(operations).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus']);
+    for (const operationName of operations) {
+      const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, operationName }) });
+      const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+      expect({ operationName, errors: body.errors }).toEqual({ operationName, errors: undefined });
+      expect(Object.values(body.data!).every((v) => v !== null)).toBe(true);
+    }
+    h.resetCalls();
   });
 
   it('answers /healthz without an upstream call', async () => {

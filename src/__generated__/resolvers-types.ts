@@ -14,6 +14,8 @@ import type { EvalTaskOrderField } from '../eval-tasks/eval-tasks.enums.js';
 import type { EvalAppType } from '../eval-tasks/eval-tasks.enums.js';
 import type { TensorboardStatus } from '../tensorboards/tensorboards.enums.js';
 import type { TensorboardOrderField } from '../tensorboards/tensorboards.enums.js';
+import type { ServiceStatus } from '../services/services.enums.js';
+import type { ServiceOrderField } from '../services/services.enums.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ModelDTO, ModelVersionRecord, LabelDTO } from '../models/models.dto.js';
 import type { Connection, Edge } from '../core/pagination.js';
@@ -24,6 +26,8 @@ import type { EvalTaskDTO, EvalTaskFilterDTO, EvalRecord, EvaluationTemplateDTO 
 import type { EvalTaskRef, EvalResultPage, EvalResultPageEdge, TraceEvaluationRef } from '../eval-tasks/eval-tasks.service.js';
 import type { TensorboardDTO } from '../tensorboards/tensorboards.dto.js';
 import type { TensorboardRef } from '../tensorboards/tensorboards.service.js';
+import type { ServiceRecord, ServiceLabelDTO } from '../services/services.dto.js';
+import type { DeployedService, ServiceRef } from '../services/services.service.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -655,11 +659,56 @@ export type DeleteModelVersionPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** The result of `deleteService`. */
+export type DeleteServicePayload = {
+  __typename?: 'DeleteServicePayload';
+  /** The name of the deleted service; evict it from client caches. */
+  deletedName: Scalars['String']['output'];
+};
+
 /** The result of `deleteTensorboard`. */
 export type DeleteTensorboardPayload = {
   __typename?: 'DeleteTensorboardPayload';
   /** The id of the deleted instance; evict it from client caches. */
   deletedId: Scalars['ID']['output'];
+};
+
+/** A model version to deploy as an EAS service, and how. */
+export type DeployModelVersionInput = {
+  /** CPU cores per instance: 1 to 128 (`metadata.cpu`); default: the InferenceSpec's. */
+  cpu?: InputMaybe<Scalars['Int']['input']>;
+  /** GPUs per instance: 0 to 16 (`metadata.gpu`); default: the InferenceSpec's. */
+  gpu?: InputMaybe<Scalars['Int']['input']>;
+  /** How many instances to run: 1 to 100 (EAS `metadata.instance`); default: the InferenceSpec's, else 1. */
+  instanceCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The ECS instance type on the public pool, e.g. `ecs.gn6i-c4g1.xlarge` (`cloud.computing.instance_type`). */
+  instanceType?: InputMaybe<Scalars['String']['input']>;
+  /** Labels to put on the service besides the two pai-graph sets (at most 20, keys unique). */
+  labels?: InputMaybe<Array<ServiceLabelInput>>;
+  /** Memory per instance in MB: 1 to 1048576 (`metadata.memory`); default: the InferenceSpec's. */
+  memory?: InputMaybe<Scalars['Int']['input']>;
+  /** The model the version belongs to. */
+  modelId: Scalars['ID']['input'];
+  /** The processor that serves the model, e.g. `pytorch_gpu_1.10`; default: the InferenceSpec's. */
+  processor?: InputMaybe<Scalars['String']['input']>;
+  /** A dedicated resource group to run on, `eas-r-...` (`metadata.resource`); default: the public pool. */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** The new service's name, unique in the region: a lower-case letter, then lower-case letters, digits and underscores, 3 to 63 characters. */
+  serviceName: Scalars['String']['input'];
+  /** The version to deploy, e.g. `1.0.0`. It must have an `inferenceSpec` and a `uri`. */
+  versionName: Scalars['String']['input'];
+  /** The workspace to create the service in. */
+  workspaceId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `deployModelVersion`. */
+export type DeployModelVersionPayload = {
+  __typename?: 'DeployModelVersionPayload';
+  /**
+   * The service as EAS accepted it (status `CREATING`, its endpoints and the config sent), with
+   * no further upstream call; fields EAS fills in later are `null`. Poll `service(name)`.
+   */
+  service: Maybe<Service>;
 };
 
 export { EvalAppType };
@@ -1316,6 +1365,13 @@ export type ModelVersion = {
   options: Maybe<Scalars['JSON']['output']>;
   /** The Alibaba Cloud account that owns the version. */
   ownerId: Maybe<Scalars['String']['output']>;
+  /**
+   * The EAS services deployed from this version by `deployModelVersion` (found by the labels it
+   * sets), newest first. The versions of one model listed in one operation share one upstream
+   * call (EAS `ListServices` filtered by the model's label) while the model has at most 100
+   * services; beyond that, one call per version.
+   */
+  services: Maybe<ServiceConnection>;
   /** Where the version was produced. For `PAIFLOW` and `TRAINING_SERVICE`: `region=<r>,workspaceId=<w>,kind=<PipelineRun|ServiceJob>,id=<id>`. */
   sourceId: Maybe<Scalars['String']['output']>;
   /** How the version was produced; `null` when PAI sent nothing or a value this schema does not know yet (see `sourceTypeRaw`). */
@@ -1328,6 +1384,16 @@ export type ModelVersion = {
   uri: Maybe<Scalars['String']['output']>;
   /** The user who created the version. */
   userId: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * One version of a model: a set of model files at a URI plus how it was produced, how it
+ * performs and how to serve it.
+ */
+export type ModelVersionServicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of model versions. */
@@ -1414,8 +1480,26 @@ export type Mutation = {
   deleteModel: Maybe<DeleteModelPayload>;
   /** Deletes one model version (PAI `DeleteModelVersion`). */
   deleteModelVersion: Maybe<DeleteModelVersionPayload>;
+  /** Deletes a service (EAS `DeleteService`); it is `DELETING` for a while, then gone. */
+  deleteService: Maybe<DeleteServicePayload>;
   /** Deletes a TensorBoard instance (pai-dlc `DeleteTensorboard`). */
   deleteTensorboard: Maybe<DeleteTensorboardPayload>;
+  /**
+   * Deploys a model version as an EAS inference service (EAS `CreateService`). The service
+   * config is the version's `inferenceSpec` as it is, with the service name, the version's `uri`
+   * as `model_path` (for an image-based spec with `containers`: an OSS mount of the model files at
+   * `/mnt/model/`), `metadata.instance` and the overrides given here on top. The service is
+   * labelled `pai-graph.model-id` and `pai-graph.model-version`, which is how
+   * `ModelVersion.services` finds it.
+   *
+   * Everything is checked before anything is sent; then the version is read (one upstream call,
+   * none when this operation already read it) and refused with `BAD_USER_INPUT` naming
+   * `input.versionName` when it does not exist or has no `inferenceSpec` or `uri`; then one
+   * `CreateService`. Deployment is asynchronous: the answer's `service.status` is `CREATING`, and
+   * fields EAS fills in later (instances running, times, message) are `null` here. Poll
+   * `service(name)` until it is `RUNNING` (or `FAILED`, with `reason` and `message`).
+   */
+  deployModelVersion: Maybe<DeployModelVersionPayload>;
   /**
    * Has the judge model evaluate one trace now (PaiLLMTrace `EvaluateTrace`), without an
    * evaluation task. Returns the evaluation id; read the results with
@@ -1427,10 +1511,14 @@ export type Mutation = {
   removeModelLabels: Maybe<RemoveModelLabelsPayload>;
   /** Removes labels from a model version by key (PAI `DeleteModelVersionLabels`). */
   removeModelVersionLabels: Maybe<RemoveModelVersionLabelsPayload>;
+  /** Starts a stopped or failed service (EAS `StartService`); it becomes `STARTING`, then `RUNNING`. */
+  startService: Maybe<StartServicePayload>;
   /** Starts a stopped TensorBoard (pai-dlc `StartTensorboard`). */
   startTensorboard: Maybe<StartTensorboardPayload>;
   /** Stops an evaluation task for good (PaiLLMTrace `StopOnlineEvalTask`); its status becomes `USER_CANCELED`. */
   stopEvalTask: Maybe<StopEvalTaskPayload>;
+  /** Stops a service (EAS `StopService`); it becomes `STOPPING`, then `STOPPED`, and stops billing for its instances. */
+  stopService: Maybe<StopServicePayload>;
   /** Stops a running TensorBoard (pai-dlc `StopTensorboard`). */
   stopTensorboard: Maybe<StopTensorboardPayload>;
   /** Changes an algorithm's display name and description (PaiStudio `UpdateAlgorithm`); the name cannot change. */
@@ -1443,6 +1531,12 @@ export type Mutation = {
   updateModel: Maybe<UpdateModelPayload>;
   /** Changes a model version (PAI `UpdateModelVersion`); omitted fields stay as they are. The URI, format, framework and name cannot be changed. */
   updateModelVersion: Maybe<UpdateModelVersionPayload>;
+  /**
+   * Changes a service's instances, resources, processor or config (EAS `UpdateService`, merging
+   * what is given into the service config). A running service becomes `UPDATING`, then `RUNNING`;
+   * a stopped one stays stopped with the new config.
+   */
+  updateService: Maybe<UpdateServicePayload>;
   /** Changes a TensorBoard's visibility, running time limit or priority (pai-dlc `UpdateTensorboard`). */
   updateTensorboard: Maybe<UpdateTensorboardPayload>;
 };
@@ -1597,8 +1691,30 @@ export type MutationDeleteModelVersionArgs = {
  * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
  * mutations before it in the same operation keep their results.
  */
+export type MutationDeleteServiceArgs = {
+  input: ServiceRefInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
 export type MutationDeleteTensorboardArgs = {
   input: TensorboardRefInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
+export type MutationDeployModelVersionArgs = {
+  input: DeployModelVersionInput;
 };
 
 
@@ -1641,6 +1757,17 @@ export type MutationRemoveModelVersionLabelsArgs = {
  * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
  * mutations before it in the same operation keep their results.
  */
+export type MutationStartServiceArgs = {
+  input: ServiceRefInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
 export type MutationStartTensorboardArgs = {
   input: TensorboardRefInput;
 };
@@ -1654,6 +1781,17 @@ export type MutationStartTensorboardArgs = {
  */
 export type MutationStopEvalTaskArgs = {
   input: StopEvalTaskInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
+export type MutationStopServiceArgs = {
+  input: ServiceRefInput;
 };
 
 
@@ -1720,6 +1858,17 @@ export type MutationUpdateModelArgs = {
  */
 export type MutationUpdateModelVersionArgs = {
   input: UpdateModelVersionInput;
+};
+
+
+/**
+ * The root of every write. Each mutation takes one `input` object and returns a payload that
+ * holds the affected object, so client caches can update without a refetch. Payloads are
+ * nullable: a mutation that fails is `null` with an error whose `path` names it, and the
+ * mutations before it in the same operation keep their results.
+ */
+export type MutationUpdateServiceArgs = {
+  input: UpdateServiceInput;
 };
 
 
@@ -1832,6 +1981,18 @@ export type Query = {
    * Costs one upstream call per page.
    */
   models: Maybe<ModelConnection>;
+  /**
+   * One EAS service by name (EAS `DescribeService`), or `null` when there is none. Deploying,
+   * starting, stopping, updating and deleting are asynchronous: poll this field to follow `status`
+   * (e.g. every few seconds until `RUNNING`, `STOPPED` or `FAILED`).
+   */
+  service: Maybe<Service>;
+  /**
+   * EAS inference services in the gateway's region (EAS `ListServices`), newest first unless
+   * `orderBy` says otherwise. Costs one upstream call per page; a listed service's endpoints cost
+   * one `DescribeService` each (lists do not carry them).
+   */
+  services: Maybe<ServiceConnection>;
   /** One TensorBoard by id (pai-dlc `GetTensorboard`), or `null` when there is no such instance. */
   tensorboard: Maybe<Tensorboard>;
   /**
@@ -1969,6 +2130,43 @@ export type QueryModelsArgs = {
  * most 4096 characters with no control characters but tab and line breaks; a list holds at most
  * 100 items. Fields whose descriptions state tighter limits enforce those too.
  */
+export type QueryServiceArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
+ *
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
+ */
+export type QueryServicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ServiceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<ServiceOrder>;
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
+ *
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
+ */
 export type QueryTensorboardArgs = {
   id: Scalars['ID']['input'];
   jobId?: InputMaybe<Scalars['String']['input']>;
@@ -2044,6 +2242,214 @@ export type RemoveModelVersionLabelsPayload = {
   modelVersion: Maybe<ModelVersion>;
 };
 
+/**
+ * An EAS (Elastic Algorithm Service) inference service: a model served at an HTTP endpoint.
+ *
+ * Calling the endpoint needs the service's access token, which this API never returns (see
+ * `hasAccessToken`): a frontend calls inference through its own backend, which holds the token
+ * (from the PAI console or EAS's own API, with its own credentials) and adds it as the
+ * `Authorization` header of each request to `internetEndpoint` or `intranetEndpoint`.
+ */
+export type Service = {
+  __typename?: 'Service';
+  /** The application config of an application service (e.g. an LLM app), credentials left out. */
+  appConfig: Maybe<Scalars['JSON']['output']>;
+  /** The application spec name of an application service. */
+  appSpecName: Maybe<Scalars['String']['output']>;
+  /** The application type, e.g. `LLM`. */
+  appType: Maybe<Scalars['String']['output']>;
+  /** The application version. */
+  appVersion: Maybe<Scalars['String']['output']>;
+  /** Whether autoscaling is on. */
+  autoscalerEnabled: Maybe<Scalars['Boolean']['output']>;
+  /** The account or RAM user that created the service. */
+  callerUid: Maybe<Scalars['String']['output']>;
+  /** The service config as EAS holds it (processor, model_path, metadata, ...), with credentials (`token`, `dockerAuth`, passwords) left out. */
+  config: Maybe<Scalars['JSON']['output']>;
+  /** CPU cores per instance. */
+  cpu: Maybe<Scalars['Int']['output']>;
+  /** When the service was created. */
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether scheduled scaling is on. */
+  cronscalerEnabled: Maybe<Scalars['Boolean']['output']>;
+  /** The service version running (each update makes a new version). */
+  currentVersion: Maybe<Scalars['Int']['output']>;
+  /** Extra data EAS keeps about the service, e.g. `{"blue_green_services": [...]}`. */
+  extraData: Maybe<Scalars['JSON']['output']>;
+  /** The dedicated gateway the service is bound to. */
+  gateway: Maybe<Scalars['String']['output']>;
+  /** GPUs per instance. */
+  gpu: Maybe<Scalars['Int']['output']>;
+  /** The share of a GPU each instance may use, in percent, when GPUs are shared. */
+  gpuCorePercentage: Maybe<Scalars['Float']['output']>;
+  /** The GPU memory each instance may use when GPUs are shared (EAS `GPUMemory`; EAS does not state the unit). */
+  gpuMemory: Maybe<Scalars['Float']['output']>;
+  /**
+   * Whether the service has an access token (EAS sends one for every service it serves). The
+   * token itself is never returned by this API, logged or put into an error; `null` in
+   * `deployModelVersion`'s answer, before EAS has said.
+   */
+  hasAccessToken: Maybe<Scalars['Boolean']['output']>;
+  /** The service id, e.g. `eas-m-aaxxxddf` (EAS `ServiceId`). */
+  id: Maybe<Scalars['String']['output']>;
+  /** The container image the service runs. */
+  image: Maybe<Scalars['String']['output']>;
+  /** How the instances are spread over dedicated resources, the public pool and quotas. */
+  instancesByResource: Maybe<ServiceInstanceCounts>;
+  /** The public URL to send inference requests to (with the access token). One `DescribeService` when the service came from a list. */
+  internetEndpoint: Maybe<Scalars['String']['output']>;
+  /** The URL inside the VPC to send inference requests to. One `DescribeService` when the service came from a list. */
+  intranetEndpoint: Maybe<Scalars['String']['output']>;
+  /** The service's labels (`pai-graph.model-id` and `pai-graph.model-version` for services deployed by `deployModelVersion`). */
+  labels: Array<ServiceLabel>;
+  /** The newest service version. */
+  latestVersion: Maybe<Scalars['Int']['output']>;
+  /** Memory per instance, in MB. */
+  memory: Maybe<Scalars['Int']['output']>;
+  /** A readable explanation of the status, e.g. `Service start successfully` (EAS `Message`). */
+  message: Maybe<Scalars['String']['output']>;
+  /** The model version the service was deployed from by `deployModelVersion`, or `null` for any other service. One upstream call (deduplicated). */
+  modelVersion: Maybe<ModelVersion>;
+  /** The service name, unique in its region (EAS `ServiceName`). */
+  name: Scalars['String']['output'];
+  /** The Kubernetes namespace of the service. */
+  namespace: Maybe<Scalars['String']['output']>;
+  /** The main account that owns the service. */
+  parentUid: Maybe<Scalars['String']['output']>;
+  /** How many instances are waiting to run (EAS `PendingInstance`). */
+  pendingInstances: Maybe<Scalars['Int']['output']>;
+  /** The Lingjun quota the service runs on. */
+  quotaId: Maybe<Scalars['String']['output']>;
+  /** Why the service is in its status, e.g. `RUNNING` or `RESOURCE_NOT_ENOUGH` (EAS `Reason`). */
+  reason: Maybe<Scalars['String']['output']>;
+  /** The region the service runs in, e.g. `cn-hangzhou`. */
+  region: Maybe<Scalars['String']['output']>;
+  /** The dedicated resource group the service runs on (`eas-r-...`); empty on the public pool. */
+  resource: Maybe<Scalars['String']['output']>;
+  /** The alias of that resource group. */
+  resourceAlias: Maybe<Scalars['String']['output']>;
+  /** Whether the service may burst beyond its dedicated resources. */
+  resourceBurstable: Maybe<Scalars['Boolean']['output']>;
+  /** The service's role, e.g. `Queue`. */
+  role: Maybe<Scalars['String']['output']>;
+  /** Attributes of the role (JSON). One `DescribeService` when the service came from a list. */
+  roleAttrs: Maybe<Scalars['JSON']['output']>;
+  /** How many instances are running (EAS `RunningInstance`). */
+  runningInstances: Maybe<Scalars['Int']['output']>;
+  /** Which operations the safety lock blocks: `none`, `dangerous` (no stop or delete) or `all`. */
+  safetyLock: Maybe<Scalars['String']['output']>;
+  /** The synchronous public endpoint of an asynchronous service. One `DescribeService` when the service came from a list. */
+  secondaryInternetEndpoint: Maybe<Scalars['String']['output']>;
+  /** The synchronous VPC endpoint of an asynchronous service. One `DescribeService` when the service came from a list. */
+  secondaryIntranetEndpoint: Maybe<Scalars['String']['output']>;
+  /** The service group the service belongs to. */
+  serviceGroup: Maybe<Scalars['String']['output']>;
+  /** Where the deployment came from, e.g. `dsw`. */
+  source: Maybe<Scalars['String']['output']>;
+  /** Where the service is in its life; `null` when EAS sent nothing or a status this schema does not know yet (see `statusRaw`). Changes asynchronously: poll `service(name)`. */
+  status: Maybe<ServiceStatus>;
+  /** EAS's `Status` exactly as sent (e.g. `Running`), or `null` when EAS sent none. Read it when `status` is `null` to see a status newer than this schema. */
+  statusRaw: Maybe<Scalars['String']['output']>;
+  /** How many instances the service has (EAS `TotalInstance`). */
+  totalInstances: Maybe<Scalars['Int']['output']>;
+  /** Whether the service takes part in a group's traffic: `standalone` or `grouping`. */
+  trafficState: Maybe<Scalars['String']['output']>;
+  /** The service uid (EAS `ServiceUid`, the same value as `id`). */
+  uid: Maybe<Scalars['String']['output']>;
+  /** When the service was last changed. */
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The traffic weight of the service in a canary group. */
+  weight: Maybe<Scalars['Int']['output']>;
+  /** The workload type EAS reports. */
+  workloadType: Maybe<Scalars['String']['output']>;
+  /** The workspace the service belongs to. */
+  workspaceId: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of EAS services. */
+export type ServiceConnection = {
+  __typename?: 'ServiceConnection';
+  /** The services on this page with their cursors. */
+  edges: Array<ServiceEdge>;
+  /** The services on this page, without cursors. */
+  nodes: Array<Service>;
+  /** Where this page ends and whether more follow. */
+  pageInfo: PageInfo;
+  /** How many services match in all (EAS `TotalCount`). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A service and its position in a list. */
+export type ServiceEdge = {
+  __typename?: 'ServiceEdge';
+  /** Pass as `after` to continue after this service. */
+  cursor: Scalars['String']['output'];
+  /** The service. */
+  node: Service;
+};
+
+/** Conditions on the service list. */
+export type ServiceFilter = {
+  /** Only services carrying every one of these labels (at most 20). */
+  labels?: InputMaybe<Array<ServiceLabelInput>>;
+  /** Only the service with this exact name (3 to 63 lower-case letters, digits and underscores). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Only services on this dedicated resource group (id `eas-r-...` or name). */
+  resource?: InputMaybe<Scalars['String']['input']>;
+  /** Only services whose name contains this text (EAS `Filter`): 1 to 63 characters. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only services in this status. */
+  status?: InputMaybe<ServiceStatus>;
+  /** Only services in this workspace. */
+  workspaceId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How many instances of a service run where. */
+export type ServiceInstanceCounts = {
+  __typename?: 'ServiceInstanceCounts';
+  /** On dedicated resources. */
+  dedicated: Maybe<Scalars['Int']['output']>;
+  /** On the public resource pool. */
+  public: Maybe<Scalars['Int']['output']>;
+  /** On a quota. */
+  quota: Maybe<Scalars['Int']['output']>;
+};
+
+/** A key-value label of an EAS service (EAS `{LabelKey, LabelValue}`). */
+export type ServiceLabel = {
+  __typename?: 'ServiceLabel';
+  /** The label key. */
+  key: Scalars['String']['output'];
+  /** The label value. */
+  value: Maybe<Scalars['String']['output']>;
+};
+
+/** A label to put on a service, or to filter by. */
+export type ServiceLabelInput = {
+  /** The label key: 1 to 128 bytes; keys starting with `pai-graph.` are set by pai-graph itself and cannot be given. */
+  key: Scalars['String']['input'];
+  /** The label value: at most 256 bytes. */
+  value: Scalars['String']['input'];
+};
+
+/** How to sort services. */
+export type ServiceOrder = {
+  /** The direction to sort in. */
+  direction?: OrderDirection;
+  /** The property to sort by. */
+  field?: ServiceOrderField;
+};
+
+export { ServiceOrderField };
+
+/** Which service to act on. */
+export type ServiceRefInput = {
+  /** The service name. */
+  name: Scalars['String']['input'];
+};
+
+export { ServiceStatus };
+
 /** How to extract one value from trace spans. */
 export type SpanExtraction = {
   __typename?: 'SpanExtraction';
@@ -2065,6 +2471,13 @@ export type SpanExtractionInput = {
   spanName: Scalars['String']['input'];
 };
 
+/** The result of `startService`. */
+export type StartServicePayload = {
+  __typename?: 'StartServicePayload';
+  /** The service after the start (one `DescribeService`). */
+  service: Maybe<Service>;
+};
+
 /** The result of `startTensorboard`. */
 export type StartTensorboardPayload = {
   __typename?: 'StartTensorboardPayload';
@@ -2083,6 +2496,13 @@ export type StopEvalTaskPayload = {
   __typename?: 'StopEvalTaskPayload';
   /** The stopped task. */
   evalTask: Maybe<EvalTask>;
+};
+
+/** The result of `stopService`. */
+export type StopServicePayload = {
+  __typename?: 'StopServicePayload';
+  /** The service after the stop (one `DescribeService`). */
+  service: Maybe<Service>;
 };
 
 /** The result of `stopTensorboard`. */
@@ -2472,6 +2892,33 @@ export type UpdateModelVersionPayload = {
   modelVersion: Maybe<ModelVersion>;
 };
 
+/** Changes to a service. Omitted fields stay as they are; give at least one. */
+export type UpdateServiceInput = {
+  /** Keys of the service config to change, merged into it by EAS (e.g. `{"metadata": {"rpc": {"keepalive": 60000}}}`); the fields above go on top. It may not set `name`. */
+  config?: InputMaybe<Scalars['JSON']['input']>;
+  /** CPU cores per instance: 1 to 128. */
+  cpu?: InputMaybe<Scalars['Int']['input']>;
+  /** GPUs per instance: 0 to 16. */
+  gpu?: InputMaybe<Scalars['Int']['input']>;
+  /** How many instances to run: 1 to 100. */
+  instanceCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The ECS instance type on the public pool, e.g. `ecs.gn6i-c4g1.xlarge`. */
+  instanceType?: InputMaybe<Scalars['String']['input']>;
+  /** Memory per instance in MB: 1 to 1048576. */
+  memory?: InputMaybe<Scalars['Int']['input']>;
+  /** The service name. */
+  name: Scalars['String']['input'];
+  /** The processor that serves the model. */
+  processor?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `updateService`. */
+export type UpdateServicePayload = {
+  __typename?: 'UpdateServicePayload';
+  /** The service as it is after the change (one `DescribeService`). */
+  service: Maybe<Service>;
+};
+
 /** Changes to a TensorBoard. Omitted fields stay as they are. */
 export type UpdateTensorboardInput = {
   /** New visibility. */
@@ -2578,6 +3025,7 @@ export type FederationTypes = {
   EvalTask: EvalTask;
   Model: Model;
   ModelVersion: ModelVersion;
+  Service: Service;
   Tensorboard: Tensorboard;
 };
 
@@ -2598,6 +3046,9 @@ export type FederationReferenceTypes = {
   ModelVersion:
     ( { __typename: 'ModelVersion' }
     & GraphQLRecursivePick<FederationTypes['ModelVersion'], {"model":{"id":true},"name":true}> );
+  Service:
+    ( { __typename: 'Service' }
+    & GraphQLRecursivePick<FederationTypes['Service'], {"name":true}> );
   Tensorboard:
     ( { __typename: 'Tensorboard' }
     & GraphQLRecursivePick<FederationTypes['Tensorboard'], {"id":true}> );
@@ -2658,7 +3109,10 @@ export type ResolversTypes = {
   DeleteModelPayload: ResolverTypeWrapper<DeleteModelPayload>;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: ResolverTypeWrapper<DeleteModelVersionPayload>;
+  DeleteServicePayload: ResolverTypeWrapper<DeleteServicePayload>;
   DeleteTensorboardPayload: ResolverTypeWrapper<DeleteTensorboardPayload>;
+  DeployModelVersionInput: DeployModelVersionInput;
+  DeployModelVersionPayload: ResolverTypeWrapper<DeployedService>;
   EvalAppType: EvalAppType;
   EvalMetricResult: ResolverTypeWrapper<EvalMetricResult>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -2726,11 +3180,24 @@ export type ResolversTypes = {
   RemoveModelLabelsPayload: ResolverTypeWrapper<ModelRef>;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ResolverTypeWrapper<ModelVersionRef>;
+  Service: ResolverTypeWrapper<ServiceRecord>;
+  ServiceConnection: ResolverTypeWrapper<Connection<ServiceRecord>>;
+  ServiceEdge: ResolverTypeWrapper<Edge<ServiceRecord>>;
+  ServiceFilter: ServiceFilter;
+  ServiceInstanceCounts: ResolverTypeWrapper<ServiceInstanceCounts>;
+  ServiceLabel: ResolverTypeWrapper<ServiceLabelDTO>;
+  ServiceLabelInput: ServiceLabelInput;
+  ServiceOrder: ServiceOrder;
+  ServiceOrderField: ServiceOrderField;
+  ServiceRefInput: ServiceRefInput;
+  ServiceStatus: ServiceStatus;
   SpanExtraction: ResolverTypeWrapper<SpanExtraction>;
   SpanExtractionInput: SpanExtractionInput;
+  StartServicePayload: ResolverTypeWrapper<ServiceRef>;
   StartTensorboardPayload: ResolverTypeWrapper<TensorboardRef>;
   StopEvalTaskInput: StopEvalTaskInput;
   StopEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
+  StopServicePayload: ResolverTypeWrapper<ServiceRef>;
   StopTensorboardPayload: ResolverTypeWrapper<TensorboardRef>;
   Tensorboard: ResolverTypeWrapper<TensorboardDTO>;
   TensorboardConnection: ResolverTypeWrapper<Connection<TensorboardDTO>>;
@@ -2755,6 +3222,8 @@ export type ResolversTypes = {
   UpdateModelPayload: ResolverTypeWrapper<ModelRef>;
   UpdateModelVersionInput: UpdateModelVersionInput;
   UpdateModelVersionPayload: ResolverTypeWrapper<ModelVersionRef>;
+  UpdateServiceInput: UpdateServiceInput;
+  UpdateServicePayload: ResolverTypeWrapper<ServiceRef>;
   UpdateTensorboardInput: UpdateTensorboardInput;
   UpdateTensorboardPayload: ResolverTypeWrapper<TensorboardRef>;
 };
@@ -2811,7 +3280,10 @@ export type ResolversParentTypes = {
   DeleteModelPayload: DeleteModelPayload;
   DeleteModelVersionInput: DeleteModelVersionInput;
   DeleteModelVersionPayload: DeleteModelVersionPayload;
+  DeleteServicePayload: DeleteServicePayload;
   DeleteTensorboardPayload: DeleteTensorboardPayload;
+  DeployModelVersionInput: DeployModelVersionInput;
+  DeployModelVersionPayload: DeployedService;
   EvalMetricResult: EvalMetricResult;
   Float: Scalars['Float']['output'];
   EvalModelConfig: EvalModelConfig;
@@ -2866,11 +3338,22 @@ export type ResolversParentTypes = {
   RemoveModelLabelsPayload: ModelRef;
   RemoveModelVersionLabelsInput: RemoveModelVersionLabelsInput;
   RemoveModelVersionLabelsPayload: ModelVersionRef;
+  Service: ServiceRecord;
+  ServiceConnection: Connection<ServiceRecord>;
+  ServiceEdge: Edge<ServiceRecord>;
+  ServiceFilter: ServiceFilter;
+  ServiceInstanceCounts: ServiceInstanceCounts;
+  ServiceLabel: ServiceLabelDTO;
+  ServiceLabelInput: ServiceLabelInput;
+  ServiceOrder: ServiceOrder;
+  ServiceRefInput: ServiceRefInput;
   SpanExtraction: SpanExtraction;
   SpanExtractionInput: SpanExtractionInput;
+  StartServicePayload: ServiceRef;
   StartTensorboardPayload: TensorboardRef;
   StopEvalTaskInput: StopEvalTaskInput;
   StopEvalTaskPayload: EvalTaskRef;
+  StopServicePayload: ServiceRef;
   StopTensorboardPayload: TensorboardRef;
   Tensorboard: TensorboardDTO;
   TensorboardConnection: Connection<TensorboardDTO>;
@@ -2893,6 +3376,8 @@ export type ResolversParentTypes = {
   UpdateModelPayload: ModelRef;
   UpdateModelVersionInput: UpdateModelVersionInput;
   UpdateModelVersionPayload: ModelVersionRef;
+  UpdateServiceInput: UpdateServiceInput;
+  UpdateServicePayload: ServiceRef;
   UpdateTensorboardInput: UpdateTensorboardInput;
   UpdateTensorboardPayload: TensorboardRef;
 };
@@ -3050,8 +3535,16 @@ export type DeleteModelVersionPayloadResolvers<ContextType = Context, ParentType
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DeleteServicePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteServicePayload'] = ResolversParentTypes['DeleteServicePayload']> = {
+  deletedName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type DeleteTensorboardPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteTensorboardPayload'] = ResolversParentTypes['DeleteTensorboardPayload']> = {
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeployModelVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeployModelVersionPayload'] = ResolversParentTypes['DeployModelVersionPayload']> = {
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
 };
 
 export type EvalAppTypeResolvers = EnumResolverSignature<{ QA?: any, RAG?: any }, ResolversTypes['EvalAppType']>;
@@ -3287,6 +3780,7 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   options?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<ModelVersionServicesArgs, 'first'>>;
   sourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceType?: Resolver<Maybe<ResolversTypes['ModelSourceType']>, ParentType, ContextType>;
   sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3323,18 +3817,23 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteEvalTask?: Resolver<Maybe<ResolversTypes['DeleteEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationDeleteEvalTaskArgs, 'input'>>;
   deleteModel?: Resolver<Maybe<ResolversTypes['DeleteModelPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelArgs, 'input'>>;
   deleteModelVersion?: Resolver<Maybe<ResolversTypes['DeleteModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteModelVersionArgs, 'input'>>;
+  deleteService?: Resolver<Maybe<ResolversTypes['DeleteServicePayload']>, ParentType, ContextType, RequireFields<MutationDeleteServiceArgs, 'input'>>;
   deleteTensorboard?: Resolver<Maybe<ResolversTypes['DeleteTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationDeleteTensorboardArgs, 'input'>>;
+  deployModelVersion?: Resolver<Maybe<ResolversTypes['DeployModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationDeployModelVersionArgs, 'input'>>;
   evaluateTrace?: Resolver<Maybe<ResolversTypes['EvaluateTracePayload']>, ParentType, ContextType, RequireFields<MutationEvaluateTraceArgs, 'input'>>;
   removeModelLabels?: Resolver<Maybe<ResolversTypes['RemoveModelLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelLabelsArgs, 'input'>>;
   removeModelVersionLabels?: Resolver<Maybe<ResolversTypes['RemoveModelVersionLabelsPayload']>, ParentType, ContextType, RequireFields<MutationRemoveModelVersionLabelsArgs, 'input'>>;
+  startService?: Resolver<Maybe<ResolversTypes['StartServicePayload']>, ParentType, ContextType, RequireFields<MutationStartServiceArgs, 'input'>>;
   startTensorboard?: Resolver<Maybe<ResolversTypes['StartTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStartTensorboardArgs, 'input'>>;
   stopEvalTask?: Resolver<Maybe<ResolversTypes['StopEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationStopEvalTaskArgs, 'input'>>;
+  stopService?: Resolver<Maybe<ResolversTypes['StopServicePayload']>, ParentType, ContextType, RequireFields<MutationStopServiceArgs, 'input'>>;
   stopTensorboard?: Resolver<Maybe<ResolversTypes['StopTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationStopTensorboardArgs, 'input'>>;
   updateAlgorithm?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmArgs, 'input'>>;
   updateAlgorithmVersion?: Resolver<Maybe<ResolversTypes['UpdateAlgorithmVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateAlgorithmVersionArgs, 'input'>>;
   updateEvalTask?: Resolver<Maybe<ResolversTypes['UpdateEvalTaskPayload']>, ParentType, ContextType, RequireFields<MutationUpdateEvalTaskArgs, 'input'>>;
   updateModel?: Resolver<Maybe<ResolversTypes['UpdateModelPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelArgs, 'input'>>;
   updateModelVersion?: Resolver<Maybe<ResolversTypes['UpdateModelVersionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateModelVersionArgs, 'input'>>;
+  updateService?: Resolver<Maybe<ResolversTypes['UpdateServicePayload']>, ParentType, ContextType, RequireFields<MutationUpdateServiceArgs, 'input'>>;
   updateTensorboard?: Resolver<Maybe<ResolversTypes['UpdateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
 };
 
@@ -3361,6 +3860,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   evaluationTemplates?: Resolver<Maybe<Array<ResolversTypes['EvaluationTemplate']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
   models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType, RequireFields<QueryServiceArgs, 'name'>>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<QueryServicesArgs, 'first'>>;
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType, RequireFields<QueryTensorboardArgs, 'id'>>;
   tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
   traceEvaluation?: Resolver<Maybe<ResolversTypes['TraceEvaluation']>, ParentType, ContextType, RequireFields<QueryTraceEvaluationArgs, 'evaluationId'>>;
@@ -3374,10 +3875,99 @@ export type RemoveModelVersionLabelsPayloadResolvers<ContextType = Context, Pare
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
+export type ServiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service'], FederationReferenceType extends FederationReferenceTypes['Service'] = FederationReferenceTypes['Service']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Service']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  appConfig?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  appSpecName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  appType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  appVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  autoscalerEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  callerUid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  config?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  cpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cronscalerEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  currentVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  extraData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  gateway?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gpu?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  gpuCorePercentage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  gpuMemory?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  hasAccessToken?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  instancesByResource?: Resolver<Maybe<ResolversTypes['ServiceInstanceCounts']>, ParentType, ContextType>;
+  internetEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  intranetEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['ServiceLabel']>, ParentType, ContextType>;
+  latestVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  memory?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentUid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pendingInstances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  quotaId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceAlias?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceBurstable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  roleAttrs?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  runningInstances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  safetyLock?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  secondaryInternetEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  secondaryIntranetEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  serviceGroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['ServiceStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  totalInstances?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  trafficState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  uid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  weight?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  workloadType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ServiceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceConnection'] = ResolversParentTypes['ServiceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ServiceEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ServiceEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceEdge'] = ResolversParentTypes['ServiceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
+};
+
+export type ServiceInstanceCountsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceInstanceCounts'] = ResolversParentTypes['ServiceInstanceCounts']> = {
+  dedicated?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  public?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ServiceLabelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceLabel'] = ResolversParentTypes['ServiceLabel']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ServiceOrderFieldResolvers = EnumResolverSignature<{ CREATED_AT?: any }, ResolversTypes['ServiceOrderField']>;
+
+export type ServiceStatusResolvers = EnumResolverSignature<{ CLONING?: any, COMMITTING?: any, COMPLETE?: any, CREATING?: any, DELETED?: any, DELETE_FAILED?: any, DELETING?: any, DEPLOYING?: any, DEVELOPING?: any, FAILED?: any, HOT_UPDATE?: any, PENDING?: any, RUNNING?: any, SCALING?: any, STARTING?: any, STOPPED?: any, STOPPING?: any, UPDATING?: any, WAITING?: any }, ResolversTypes['ServiceStatus']>;
+
 export type SpanExtractionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SpanExtraction'] = ResolversParentTypes['SpanExtraction']> = {
   jsonPathInSpan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   jsonPathInSpanValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   spanName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type StartServicePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartServicePayload'] = ResolversParentTypes['StartServicePayload']> = {
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
 };
 
 export type StartTensorboardPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartTensorboardPayload'] = ResolversParentTypes['StartTensorboardPayload']> = {
@@ -3386,6 +3976,10 @@ export type StartTensorboardPayloadResolvers<ContextType = Context, ParentType e
 
 export type StopEvalTaskPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StopEvalTaskPayload'] = ResolversParentTypes['StopEvalTaskPayload']> = {
   evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType>;
+};
+
+export type StopServicePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StopServicePayload'] = ResolversParentTypes['StopServicePayload']> = {
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
 };
 
 export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StopTensorboardPayload'] = ResolversParentTypes['StopTensorboardPayload']> = {
@@ -3486,6 +4080,10 @@ export type UpdateModelVersionPayloadResolvers<ContextType = Context, ParentType
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
 };
 
+export type UpdateServicePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateServicePayload'] = ResolversParentTypes['UpdateServicePayload']> = {
+  service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType>;
+};
+
 export type UpdateTensorboardPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateTensorboardPayload'] = ResolversParentTypes['UpdateTensorboardPayload']> = {
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType>;
 };
@@ -3518,7 +4116,9 @@ export type Resolvers<ContextType = Context> = {
   DeleteEvalTaskPayload?: DeleteEvalTaskPayloadResolvers<ContextType>;
   DeleteModelPayload?: DeleteModelPayloadResolvers<ContextType>;
   DeleteModelVersionPayload?: DeleteModelVersionPayloadResolvers<ContextType>;
+  DeleteServicePayload?: DeleteServicePayloadResolvers<ContextType>;
   DeleteTensorboardPayload?: DeleteTensorboardPayloadResolvers<ContextType>;
+  DeployModelVersionPayload?: DeployModelVersionPayloadResolvers<ContextType>;
   EvalAppType?: EvalAppTypeResolvers;
   EvalMetricResult?: EvalMetricResultResolvers<ContextType>;
   EvalModelConfig?: EvalModelConfigResolvers<ContextType>;
@@ -3564,9 +4164,18 @@ export type Resolvers<ContextType = Context> = {
   Query?: QueryResolvers<ContextType>;
   RemoveModelLabelsPayload?: RemoveModelLabelsPayloadResolvers<ContextType>;
   RemoveModelVersionLabelsPayload?: RemoveModelVersionLabelsPayloadResolvers<ContextType>;
+  Service?: ServiceResolvers<ContextType>;
+  ServiceConnection?: ServiceConnectionResolvers<ContextType>;
+  ServiceEdge?: ServiceEdgeResolvers<ContextType>;
+  ServiceInstanceCounts?: ServiceInstanceCountsResolvers<ContextType>;
+  ServiceLabel?: ServiceLabelResolvers<ContextType>;
+  ServiceOrderField?: ServiceOrderFieldResolvers;
+  ServiceStatus?: ServiceStatusResolvers;
   SpanExtraction?: SpanExtractionResolvers<ContextType>;
+  StartServicePayload?: StartServicePayloadResolvers<ContextType>;
   StartTensorboardPayload?: StartTensorboardPayloadResolvers<ContextType>;
   StopEvalTaskPayload?: StopEvalTaskPayloadResolvers<ContextType>;
+  StopServicePayload?: StopServicePayloadResolvers<ContextType>;
   StopTensorboardPayload?: StopTensorboardPayloadResolvers<ContextType>;
   Tensorboard?: TensorboardResolvers<ContextType>;
   TensorboardConnection?: TensorboardConnectionResolvers<ContextType>;
@@ -3581,6 +4190,7 @@ export type Resolvers<ContextType = Context> = {
   UpdateEvalTaskPayload?: UpdateEvalTaskPayloadResolvers<ContextType>;
   UpdateModelPayload?: UpdateModelPayloadResolvers<ContextType>;
   UpdateModelVersionPayload?: UpdateModelVersionPayloadResolvers<ContextType>;
+  UpdateServicePayload?: UpdateServicePayloadResolvers<ContextType>;
   UpdateTensorboardPayload?: UpdateTensorboardPayloadResolvers<ContextType>;
 };
 

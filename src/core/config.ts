@@ -81,6 +81,7 @@ const EnvSchema = z.object({
   PAI_PAISTUDIO_ENDPOINT: optional(origin),
   PAI_DLC_ENDPOINT: optional(origin),
   PAI_LLMTRACE_ENDPOINT: optional(origin),
+  PAI_EAS_ENDPOINT: optional(origin),
   DASHSCOPE_API_KEY: optional(token),
   ALIBABA_CLOUD_ACCESS_KEY_ID: optional(accessKeyId),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: optional(token),

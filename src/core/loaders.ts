@@ -14,6 +14,31 @@ export function createKeyedLoader<K, V, C = K>(load: (key: K) => Promise<V>, opt
   );
 }
 
+/**
+ * A per-request loader whose keys of one tick are answered together (e.g. one upstream list
+ * for many parents): `loadMany` returns a value or an Error per key, in the keys' order. The
+ * same batch contract is kept here: a wrong-length answer or a rejection fails each key of the
+ * batch with that error, never the others' batches.
+ */
+export function createBatchLoader<K, V, C = K>(
+  loadMany: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
+  options: { cacheKeyFn?: (key: K) => C; onHit?: (() => void) | undefined } = {},
+): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>(
+    async (keys) => {
+      try {
+        const values = await loadMany(keys);
+        if (values.length !== keys.length) throw new Error(`a batch loader answered ${values.length} values for ${keys.length} keys`);
+        return values;
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        return keys.map(() => error);
+      }
+    },
+    { ...(options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {}), ...(options.onHit ? { cacheMap: new CountingMap<C, Promise<V>>(options.onHit) } : {}) },
+  );
+}
+
 /** A loader cache that reports each load it answers without calling upstream (for metrics). */
 class CountingMap<K, V> extends Map<K, V> {
   constructor(private readonly onHit: () => void) {

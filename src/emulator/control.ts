@@ -21,8 +21,9 @@ export interface ControlDeps {
   reset(): void;
 }
 
-/** Credentials in recorded calls: the Authorization header and eval-task model API keys. */
-const redactKeys = (text: string) => text.replace(/("ApiKey"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, '$1[redacted]$3').replace(/(%22ApiKey%22%3A%22)(.*?)(%22)/g, '$1%5Bredacted%5D$3');
+/** Credentials in recorded calls: the Authorization header, eval-task model API keys and EAS service tokens. */
+const redactKeys = (text: string) =>
+  text.replace(/("(?:ApiKey|token|dockerAuth)"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, '$1[redacted]$3').replace(/(%22(?:ApiKey|token|dockerAuth)%22%3A%22)(.*?)(%22)/g, '$1%5Bredacted%5D$3');
 
 const redact = (c: RecordedCall) => ({
   ...c,

@@ -63,6 +63,8 @@ export function errorBody(err: ServiceError, product: string, requestId: string,
     Code: err.code,
     Message: err.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${encodeURIComponent(product)}&requestId=${requestId}`,
+    // EAS error bodies carry these two besides (upstream-contract 12.7).
+    ...(product === 'eas' ? { HttpCode: err.status, Success: false } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Secret } from '../core/secret.js';
 import type { AccessKeyCredential } from '../core/upstream/credentials.js';
 import { aiWorkSpaceRoutes } from './aiworkspace.js';
+import { easRoutes } from './eas.js';
 import { paiDlcRoutes } from './pai-dlc.js';
 import { paiLlmTraceRoutes } from './paillmtrace.js';
 import { paiStudioRoutes } from './paistudio.js';
@@ -104,7 +105,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = createStore(options.clock ?? systemClock);
   const faults = createFaults();
-  const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store), ...paiLlmTraceRoutes(store), ...paiDlcRoutes(store)];
+  const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store), ...paiLlmTraceRoutes(store), ...paiDlcRoutes(store), ...easRoutes(store)];
   const calls: RecordedCall[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();

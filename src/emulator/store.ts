@@ -149,6 +149,36 @@ export interface StoredTensorboard {
   terminal?: { status: 'Succeeded' | 'Failed'; at: number; reasonCode: string; reasonMessage: string };
 }
 
+/** A step of an EAS service's life; its status follows from the last step, its time and the clock. */
+export type ServiceStep = 'create' | 'start' | 'stop' | 'update' | 'delete';
+
+export interface StoredService {
+  seq: number;
+  ServiceName: string;
+  /** `eas-m-` + lower-case alphanumerics; ServiceUid has the same value. */
+  ServiceId: string;
+  /** The region (EAS `ClusterId`) the service lives in. */
+  Region: string;
+  /** The service config as created and merged by updates (the `name` included). */
+  config: Record<string, unknown>;
+  Labels: { LabelKey: string; LabelValue: string }[];
+  /** The token that authorizes inference calls: EAS returns it, the gateway never does. */
+  AccessToken: string;
+  WorkspaceId?: string;
+  Source?: string;
+  CallerUid: string;
+  ParentUid: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  /** The last lifecycle step and when it began. */
+  step: { kind: ServiceStep; at: number };
+  /** Set when the service fails at `at` (e.g. no resources for what it asks). */
+  failure?: { at: number; reason: string; message: string };
+  LatestVersion: number;
+  CurrentVersion: number;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -169,8 +199,11 @@ export function createStore(clock: Clock = systemClock) {
   const tensorboards = new Map<string, StoredTensorboard>();
   /** EvaluateTrace's evaluations: evaluation id -> trace id -> result. */
   const traceEvaluations = new Map<string, Map<string, StoredTraceResult>>();
+  /** EAS services by `${Region}/${ServiceName}`. */
+  const services = new Map<string, StoredService>();
   return {
     tensorboards,
+    services,
     models,
     algorithms,
     evalTasks,
@@ -190,6 +223,7 @@ export function createStore(clock: Clock = systemClock) {
       evalTasks.clear();
       traceEvaluations.clear();
       tensorboards.clear();
+      services.clear();
       seq = 0;
     },
   };

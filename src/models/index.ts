@@ -8,6 +8,7 @@ export { modelResolvers } from './models.resolvers.js';
 export { ModelOps } from './models.api.js';
 export type { ModelsService } from './models.service.js';
 export { modelArgumentChecks } from './models.service.js';
+export { modelId, versionName } from './models.inputs.js';
 
 /** The model domain for one request: its api over the request's upstream session, its loaders and its service. */
 export function createModelsDomain(upstream: UpstreamSession) {

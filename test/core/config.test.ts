@@ -29,7 +29,7 @@ describe('loadConfig', () => {
   it('targets one origin for every product with PAI_ENDPOINT and a bearer key', () => {
     const config = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_ENDPOINT: 'http://127.0.0.1:4010/', DASHSCOPE_API_KEY: KEY, PORT: '8080' });
     expect(config.port).toBe(8080);
-    expect(config.target!.origins).toEqual({ AIWorkSpace: 'http://127.0.0.1:4010', PaiStudio: 'http://127.0.0.1:4010', 'pai-dlc': 'http://127.0.0.1:4010', PaiLLMTrace: 'http://127.0.0.1:4010' });
+    expect(config.target!.origins).toEqual({ AIWorkSpace: 'http://127.0.0.1:4010', PaiStudio: 'http://127.0.0.1:4010', 'pai-dlc': 'http://127.0.0.1:4010', PaiLLMTrace: 'http://127.0.0.1:4010', eas: 'http://127.0.0.1:4010' });
     expect(config.target!.credentials.kind).toBe('bearer');
     const credentials = config.target!.credentials;
     expect(credentials.kind === 'bearer' && credentials.apiKey.reveal()).toBe(KEY);
@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       PaiStudio: 'https://pai.cn-hangzhou.data.aliyun.com',
       'pai-dlc': 'https://pai-dlc.cn-hangzhou.aliyuncs.com',
       PaiLLMTrace: 'https://paillmtrace.aliyuncs.com',
+      eas: 'https://pai-eas.cn-hangzhou.aliyuncs.com',
     });
     expect(resolveOrigins({ region: 'ap-southeast-1' })).toMatchObject({ PaiStudio: 'https://pai.ap-southeast-1.aliyuncs.com', AIWorkSpace: 'https://aiworkspace.ap-southeast-1.aliyuncs.com' });
     expect(resolveOrigins({ region: 'ap-southeast-5' }).AIWorkSpace).toBe('https://aiworkspace-vpc.ap-southeast-5.aliyuncs.com');
@@ -52,6 +53,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-shanghai', PAI_DLC_ENDPOINT: 'http://localhost:9000', DASHSCOPE_API_KEY: KEY });
     expect(config.target!.origins['pai-dlc']).toBe('http://localhost:9000');
     expect(config.target!.origins.AIWorkSpace).toBe('https://aiworkspace.cn-shanghai.aliyuncs.com');
+    const eas = loadConfig({ GATEWAY_TOKENS: CALLERS, PAI_REGION: 'cn-shanghai', PAI_EAS_ENDPOINT: 'https://pai-eas-manage-vpc.cn-shanghai.aliyuncs.com', DASHSCOPE_API_KEY: KEY });
+    expect(eas.target!.origins.eas).toBe('https://pai-eas-manage-vpc.cn-shanghai.aliyuncs.com');
+    expect(eas.target!.origins['pai-dlc']).toBe('https://pai-dlc.cn-shanghai.aliyuncs.com');
   });
 
   it.each([
@@ -229,7 +233,7 @@ describe('the README', () => {
 describe('the README oracle table', () => {
   it('lists every operation the gateway calls (the oracle test covers the same set), each equal', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| (AIWorkSpace|PaiStudio|PaiLLMTrace|pai-dlc) \| (\w+) \| [^|]+ \| (equal[^|]*) \|$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const rows = [...readme.matchAll(/^\| (AIWorkSpace|PaiStudio|PaiLLMTrace|pai-dlc|eas) \| (\w+) \| [^|]+ \| (equal[^|]*) \|$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(rows.sort()).toEqual(ALL_OPERATIONS);
   });
 });

@@ -58,6 +58,15 @@ describe('invalidation tags', () => {
     expect(hits('/api/v1/models/m1', '/api/v1/models/m10')).toBe(false);
     expect(hits('/api/v1/tensorboards/t1/start', '/api/v1/tensorboards/t1')).toBe(true);
     expect(hits('/api/v1/tensorboards/t1/start', '/api/v1/tensorboards/t1/sharedurl')).toBe(false);
+    // EAS: a start, stop, update or delete of one service drops its DescribeService and the
+    // list; a create drops every service read.
+    const service = '/api/v2/services/cn-hangzhou/svc_a';
+    expect(hits(`${service}/start`, service)).toBe(true);
+    expect(hits(`${service}/stop`, '/api/v2/services')).toBe(true);
+    expect(hits(service, service)).toBe(true);
+    expect(hits(service, '/api/v2/services')).toBe(true);
+    expect(hits(`${service}/start`, '/api/v2/services/cn-hangzhou/svc_b')).toBe(false);
+    expect(hits('/api/v2/services', service)).toBe(true);
   });
 
   it('a write also drops the reads at or under the other paths its operation names', () => {

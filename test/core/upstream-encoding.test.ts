@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildForm, buildPath, buildQuery, encodePathParam, percentEncode, sdkOrder } from '../../src/core/upstream/encoding.js';
+import { buildForm, buildPath, buildQuery, encodeBody, encodePathParam, percentEncode, sdkOrder } from '../../src/core/upstream/encoding.js';
+import { regionOfOrigin } from '../../src/core/upstream/products.js';
 import { readRetryAfterMs } from '../../src/core/upstream/errors.js';
 
 describe('upstream request encoding', () => {
@@ -26,6 +27,22 @@ describe('upstream request encoding', () => {
 
   it('writes form bodies like Node querystring, objects as JSON strings', () => {
     expect(buildForm({ AlgorithmName: 'llm train', AlgorithmSpec: { Image: 'img:1' }, Skip: undefined })).toBe('AlgorithmName=llm%20train&AlgorithmSpec=%7B%22Image%22%3A%22img%3A1%22%7D');
+  });
+
+  it('sends a raw body as the caller wrote it, byte for byte, and refuses to mix the kinds', () => {
+    const config = '{"name":"svc","metadata":{"instance":1},"processor":"pytorch_gpu_1.10","b":2,"a":"中文"}';
+    expect(encodeBody('raw', config, new Set())).toBe(config);
+    expect(encodeBody('json', { b: 1, a: 2 }, new Set())).toBe('{"a":2,"b":1}');
+    expect(() => encodeBody('raw', { name: 'svc' }, new Set())).toThrow(TypeError);
+    expect(() => encodeBody('json', config, new Set())).toThrow(TypeError);
+  });
+
+  it('reads the region an Alibaba Cloud endpoint names, and none from other hosts', () => {
+    expect(regionOfOrigin('https://pai-eas.cn-shanghai.aliyuncs.com')).toBe('cn-shanghai');
+    expect(regionOfOrigin('https://pai-eas-manage-vpc.ap-southeast-1.aliyuncs.com')).toBe('ap-southeast-1');
+    expect(regionOfOrigin('https://paillmtrace.aliyuncs.com')).toBeUndefined();
+    expect(regionOfOrigin('http://127.0.0.1:4010')).toBeUndefined();
+    expect(regionOfOrigin('not a url')).toBeUndefined();
   });
 
   it('reads x-acs-retry-after as milliseconds and Retry-After as seconds or a date', () => {

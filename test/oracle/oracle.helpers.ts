@@ -104,7 +104,8 @@ export function createOracle(capture: CaptureServer, credential: AccessKeyCreden
       const request = new $OpenApiUtil.OpenApiRequest!({
         headers: {},
         ...(query ? { query: OpenApiUtil.query(query) } : {}),
-        ...(body !== undefined ? { body: OpenApiUtil.parseToMap(body) } : {}),
+        // A string body (EAS's service config) is handed over as it is, as the EAS SDK does (`body: request.body`).
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : OpenApiUtil.parseToMap(body) } : {}),
       });
       await client.callApi(params, request, {});
     },

@@ -52,6 +52,34 @@ export type CreateModelVersionInput = {
   uri: string;
 };
 
+/** A model version to deploy as an EAS service, and how. */
+export type DeployModelVersionInput = {
+  /** CPU cores per instance: 1 to 128 (`metadata.cpu`); default: the InferenceSpec's. */
+  cpu?: number | null | undefined;
+  /** GPUs per instance: 0 to 16 (`metadata.gpu`); default: the InferenceSpec's. */
+  gpu?: number | null | undefined;
+  /** How many instances to run: 1 to 100 (EAS `metadata.instance`); default: the InferenceSpec's, else 1. */
+  instanceCount?: number | null | undefined;
+  /** The ECS instance type on the public pool, e.g. `ecs.gn6i-c4g1.xlarge` (`cloud.computing.instance_type`). */
+  instanceType?: string | null | undefined;
+  /** Labels to put on the service besides the two pai-graph sets (at most 20, keys unique). */
+  labels?: Array<ServiceLabelInput> | null | undefined;
+  /** Memory per instance in MB: 1 to 1048576 (`metadata.memory`); default: the InferenceSpec's. */
+  memory?: number | null | undefined;
+  /** The model the version belongs to. */
+  modelId: string | number;
+  /** The processor that serves the model, e.g. `pytorch_gpu_1.10`; default: the InferenceSpec's. */
+  processor?: string | null | undefined;
+  /** A dedicated resource group to run on, `eas-r-...` (`metadata.resource`); default: the public pool. */
+  resource?: string | null | undefined;
+  /** The new service's name, unique in the region: a lower-case letter, then lower-case letters, digits and underscores, 3 to 63 characters. */
+  serviceName: string;
+  /** The version to deploy, e.g. `1.0.0`. It must have an `inferenceSpec` and a `uri`. */
+  versionName: string;
+  /** The workspace to create the service in. */
+  workspaceId?: string | null | undefined;
+};
+
 /** Conditions on the evaluation task list. */
 export type EvalTaskFilter = {
   /** Only tasks of this application (exact match). */
@@ -201,6 +229,55 @@ export type RemoveModelLabelsInput = {
   modelId: string | number;
 };
 
+/** A label to put on a service, or to filter by. */
+export type ServiceLabelInput = {
+  /** The label key: 1 to 128 bytes; keys starting with `pai-graph.` are set by pai-graph itself and cannot be given. */
+  key: string;
+  /** The label value: at most 256 bytes. */
+  value: string;
+};
+
+/** Where an EAS service is in its life (EAS `Status`, read ignoring case, `_` and `-`). Transitional statuses change on their own: poll `service(name)`. */
+export type ServiceStatus =
+  /** Being cloned. */
+  | 'CLONING'
+  /** Committing a development image. */
+  | 'COMMITTING'
+  /** Finished (a task-like service). */
+  | 'COMPLETE'
+  /** Being created, right after `deployModelVersion`. */
+  | 'CREATING'
+  /** Deleted. */
+  | 'DELETED'
+  /** A delete failed; delete it again. */
+  | 'DELETE_FAILED'
+  /** Being deleted after `deleteService`. */
+  | 'DELETING'
+  /** Being deployed. */
+  | 'DEPLOYING'
+  /** In development mode. */
+  | 'DEVELOPING'
+  /** Failed; see `reason` and `message`. Update or start it again. */
+  | 'FAILED'
+  /** Applying an update without a restart. */
+  | 'HOT_UPDATE'
+  /** Waiting for resources. */
+  | 'PENDING'
+  /** Running: requests to its endpoints are served. */
+  | 'RUNNING'
+  /** Changing its number of instances. */
+  | 'SCALING'
+  /** Starting after `startService`. */
+  | 'STARTING'
+  /** Stopped: no instances run; start it again to serve. */
+  | 'STOPPED'
+  /** Stopping after `stopService`. */
+  | 'STOPPING'
+  /** Applying an update. */
+  | 'UPDATING'
+  /** Waiting for instances to be scheduled. */
+  | 'WAITING';
+
 /** Where a TensorBoard is in its life (PAI `Status`, read ignoring case, spaces, `_` and `-`). */
 export type TensorboardStatus =
   /** Being created or started. */
@@ -220,6 +297,20 @@ export type CreateModelVersionMutationVariables = Exact<{
 
 
 export type CreateModelVersionMutation = { createModelVersion: { modelVersion: { id: string, name: string, formatType: ModelFormatType | null, model: { id: string } | null } | null } | null };
+
+export type DeployModelVersionMutationVariables = Exact<{
+  input: DeployModelVersionInput;
+}>;
+
+
+export type DeployModelVersionMutation = { deployModelVersion: { service: { id: string | null, name: string, status: ServiceStatus | null, internetEndpoint: string | null, totalInstances: number | null, labels: Array<{ key: string, value: string | null }> } | null } | null };
+
+export type ServiceStatusQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ServiceStatusQuery = { service: { id: string | null, name: string, status: ServiceStatus | null, reason: string | null, message: string | null, runningInstances: number | null, pendingInstances: number | null, internetEndpoint: string | null, hasAccessToken: boolean | null } | null };
 
 export type AddModelLabelsMutationVariables = Exact<{
   input: AddModelLabelsInput;
@@ -269,6 +360,8 @@ export type TensorboardShareLinkQuery = { tensorboard: { id: string, displayName
 
 
 export const CreateModelVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateModelVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateModelVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createModelVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"modelVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"formatType"}},{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateModelVersionMutation, CreateModelVersionMutationVariables>;
+export const DeployModelVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeployModelVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeployModelVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deployModelVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"internetEndpoint"}},{"kind":"Field","name":{"kind":"Name","value":"totalInstances"}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeployModelVersionMutation, DeployModelVersionMutationVariables>;
+export const ServiceStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServiceStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"service"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"runningInstances"}},{"kind":"Field","name":{"kind":"Name","value":"pendingInstances"}},{"kind":"Field","name":{"kind":"Name","value":"internetEndpoint"}},{"kind":"Field","name":{"kind":"Name","value":"hasAccessToken"}}]}}]}}]} as unknown as DocumentNode<ServiceStatusQuery, ServiceStatusQueryVariables>;
 export const AddModelLabelsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddModelLabels"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddModelLabelsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addModelLabels"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AddModelLabelsMutation, AddModelLabelsMutationVariables>;
 export const RemoveModelLabelsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveModelLabels"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RemoveModelLabelsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeModelLabels"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"model"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"labels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RemoveModelLabelsMutation, RemoveModelLabelsMutationVariables>;
 export const EvalTaskDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EvalTaskDashboard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EvalTaskFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"evalTasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"appName"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"samplingRatio"}},{"kind":"Field","name":{"kind":"Name","value":"recordCount"}},{"kind":"Field","name":{"kind":"Name","value":"modelConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"hasApiKey"}}]}}]}}]}}]}}]} as unknown as DocumentNode<EvalTaskDashboardQuery, EvalTaskDashboardQueryVariables>;

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
-import { buildForm, buildPath, buildQuery, sdkOrder } from './encoding.js';
+import { buildPath, buildQuery, encodeBody, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
 import { createHttp, HttpTimeoutError, type HeaderReader } from './http.js';
@@ -44,6 +44,8 @@ export interface UpstreamClient {
   session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
+  /** Where each product is called (EAS paths name the region its origin serves). */
+  readonly origins: Readonly<Record<ProductName, string>>;
 }
 
 interface Prepared {
@@ -63,7 +65,7 @@ interface InFlight {
 /** Not signed, so it may say who we are. */
 const USER_AGENT = 'pai-graph/0.1.0';
 
-const CONTENT_TYPE = { json: 'application/json; charset=utf-8', form: 'application/x-www-form-urlencoded' } as const;
+const CONTENT_TYPE = { json: 'application/json; charset=utf-8', form: 'application/x-www-form-urlencoded', raw: 'application/json; charset=utf-8' } as const;
 
 function describePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), '') || '(root)';
@@ -247,8 +249,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (requestId) headers.set('x-request-id', requestId);
     let body: string | undefined;
     if (op.bodyType !== 'none' && input.body) {
-      const fields = sdkOrder(input.body, op.opaque);
-      body = op.bodyType === 'form' ? buildForm(fields) : JSON.stringify(fields);
+      body = encodeBody(op.bodyType, input.body, op.opaque);
       headers.set('content-type', CONTENT_TYPE[op.bodyType]);
     }
     return { url, headers, body };
@@ -411,6 +412,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     call,
     governor,
     breakers,
+    origins,
     session({ concurrency, signal, requestId, deadline, onCacheHit }) {
       const limit = pLimit(concurrency);
       let callCount = 0;

@@ -1,6 +1,6 @@
 import { escape, stringify } from 'node:querystring';
 import { BadUserInputError, describeReceived } from '../errors.js';
-import type { CallInput, QueryValue } from './operation.js';
+import type { BodyType, CallInput, QueryValue } from './operation.js';
 
 /** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *): V3 canonical query values. */
 export function percentEncode(value: string): string {
@@ -97,4 +97,18 @@ export function buildForm(fields: Readonly<Record<string, unknown>>): string {
     params[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return stringify(params);
+}
+
+/**
+ * The body bytes of a call: fields in the SDK's order as JSON or a form, or the caller's own
+ * JSON text unchanged (`raw`), which is then exactly what is signed and sent.
+ */
+export function encodeBody(type: Exclude<BodyType, 'none'>, body: NonNullable<CallInput['body']>, opaque: ReadonlySet<string>): string {
+  if (type === 'raw') {
+    if (typeof body !== 'string') throw new TypeError('a raw body must be the JSON text to send');
+    return body;
+  }
+  if (typeof body === 'string') throw new TypeError(`a ${type} body must be an object of fields`);
+  const fields = sdkOrder(body, opaque);
+  return type === 'form' ? buildForm(fields) : JSON.stringify(fields);
 }

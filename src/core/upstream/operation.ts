@@ -5,9 +5,11 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
  * How a request body travels: `json` (application/json; charset=utf-8, the default for
- * products with bodies), `form` (application/x-www-form-urlencoded, PaiStudio writes) or `none`.
+ * products with bodies), `form` (application/x-www-form-urlencoded, PaiStudio writes), `raw`
+ * (a JSON text the caller serialised once, sent byte for byte as application/json: EAS takes
+ * its service config as a string) or `none`.
  */
-export type BodyType = 'json' | 'form' | 'none';
+export type BodyType = 'json' | 'form' | 'raw' | 'none';
 
 /** One upstream API operation as the official SDK defines it (ROA style). */
 export interface OperationSpec<Res> {
@@ -59,7 +61,8 @@ export interface CallInput {
   readonly path?: Readonly<Record<string, string>>;
   /** Query parameters by upstream name; undefined and null values are left out. */
   readonly query?: object;
-  readonly body?: Readonly<Record<string, unknown>>;
+  /** Body fields by upstream name; for a `raw` operation, the body text itself. */
+  readonly body?: Readonly<Record<string, unknown>> | string;
   /** Values (e.g. a model API key this call carries) to blank out of any error this call raises. */
   readonly secrets?: readonly string[];
 }

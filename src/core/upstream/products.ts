@@ -1,9 +1,9 @@
 /**
- * The four PAI products pai-graph calls, their API versions and how the official SDKs
+ * The five PAI products pai-graph calls, their API versions and how the official SDKs
  * resolve their hosts (upstream-contract section 6: explicit endpoint, then the product's
  * endpoint map, then the regional rule).
  */
-export type ProductName = 'AIWorkSpace' | 'PaiStudio' | 'pai-dlc' | 'PaiLLMTrace';
+export type ProductName = 'AIWorkSpace' | 'PaiStudio' | 'pai-dlc' | 'PaiLLMTrace' | 'eas';
 
 export interface ProductSpec {
   readonly name: ProductName;
@@ -58,9 +58,32 @@ export const PRODUCTS: Readonly<Record<ProductName, ProductSpec>> = {
     // Not regional in any SDK: every region resolves to the one host.
     host: () => 'paillmtrace.aliyuncs.com',
   },
+  eas: {
+    name: 'eas',
+    version: '2021-07-01',
+    envKey: 'EAS',
+    // Every region of the SDK's map is pai-eas.{region}; its rule for unmapped regions would
+    // give eas.{region}, which is not known to resolve (upstream-contract 12.1).
+    host: regional('pai-eas'),
+  },
 };
 
 export const PRODUCT_NAMES = Object.keys(PRODUCTS) as ProductName[];
+
+/**
+ * The region an Alibaba Cloud endpoint names, e.g. `cn-shanghai` for
+ * `https://pai-eas.cn-shanghai.aliyuncs.com` or `https://pai-eas-manage-vpc.cn-shanghai.aliyuncs.com`;
+ * undefined for a host that names none (a proxy, the emulator, a regionless host).
+ */
+export function regionOfOrigin(origin: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return undefined;
+  }
+  return /^[a-z0-9-]+\.([a-z]{2,}(?:-[a-z0-9]+)+)\.aliyuncs\.com$/.exec(host)?.[1];
+}
 
 /** Origins per product: `overrides` (PAI_<P>_ENDPOINT) win over `origin` (PAI_ENDPOINT), which wins over the region. */
 export function resolveOrigins(opts: {

@@ -2,6 +2,7 @@ import type { Store } from '../store.js';
 import { loadDemoAlgorithms } from './algorithms.js';
 import { loadDemoEvalTasks } from './eval-tasks.js';
 import { loadDemoModels } from './models.js';
+import { loadDemoServices } from './services.js';
 import { loadDemoTensorboards } from './tensorboards.js';
 
 /** Loads every product's demo data into a fresh store. */
@@ -10,4 +11,6 @@ export function loadDemoData(store: Store): void {
   loadDemoAlgorithms(store);
   loadDemoEvalTasks(store);
   loadDemoTensorboards(store);
+  // After the models: services name the model versions they were deployed from.
+  loadDemoServices(store);
 }
