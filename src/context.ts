@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './core/auth.js';
 import type { EnumReader } from './core/enums.js';
+import type { FeedHub } from './core/subscriptions/feeds.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
@@ -21,6 +22,8 @@ export interface Context {
   readonly algorithms: AlgorithmsService;
   readonly evalTasks: EvalTasksService;
   readonly tensorboards: TensorboardsService;
+  /** The poll loops subscriptions watch; set only for a subscription over WebSocket. */
+  readonly feeds?: FeedHub | undefined;
 }
 
 export interface ContextOptions {
@@ -34,6 +37,7 @@ export interface ContextOptions {
   readonly caller: Caller;
   readonly fromRouter?: boolean;
   readonly onCacheHit?: (() => void) | undefined;
+  readonly feeds?: FeedHub | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -54,6 +58,7 @@ export function createContext(opts: ContextOptions): Context {
     fromRouter: opts.fromRouter ?? true,
     upstream,
     enums: opts.enums,
+    feeds: opts.feeds,
     get models() {
       return (domains.models ??= createModelsDomain(upstream));
     },

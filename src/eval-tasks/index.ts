@@ -8,6 +8,7 @@ export { evalTaskResolvers } from './eval-tasks.resolvers.js';
 export { EvalTaskOps } from './eval-tasks.api.js';
 export { SECRET_FIELDS as EVAL_TASK_SECRET_FIELDS } from './eval-tasks.inputs.js';
 export type { EvalTasksService } from './eval-tasks.service.js';
+export { evalTaskFeeds, evalTaskSubscriptionResolvers } from './eval-tasks.subscriptions.js';
 
 /** The eval-task domain for one request. */
 export function createEvalTasksDomain(upstream: UpstreamSession) {
