@@ -135,6 +135,8 @@ export function createFeedHub(opts: FeedHubOptions): FeedHub {
   // A holder that stops renewing (it died) loses the lease after three intervals.
   const leaseMs = 3 * opts.intervalMs;
   const loops = new Map<string, Loop>();
+  /** Leases being given up; closing waits for them, so a successor need not wait for expiry. */
+  const releasing = new Set<Promise<void>>();
   let closed = false;
 
   function deliver(loop: Loop, snapshot: Snapshot): boolean {
@@ -162,7 +164,10 @@ export function createFeedHub(opts: FeedHubOptions): FeedHub {
     loop.timer = undefined;
     loop.abort.abort();
     if (loops.get(loop.name) === loop) loops.delete(loop.name);
-    if (loop.holding && coordinator) void coordinator.release(loop.name);
+    if (loop.holding && coordinator) {
+      const released = coordinator.release(loop.name).finally(() => releasing.delete(released));
+      releasing.add(released);
+    }
   }
 
   /** One read of the resource; null when it is gone. */
@@ -287,15 +292,11 @@ export function createFeedHub(opts: FeedHubOptions): FeedHub {
 
     async close() {
       closed = true;
-      const releases: Promise<void>[] = [];
       for (const loop of [...loops.values()]) {
-        const held = loop.holding;
-        loop.holding = false;
         stop(loop);
-        if (held && coordinator) releases.push(coordinator.release(loop.name));
         for (const w of loop.watchers) w.wake?.();
       }
-      await Promise.allSettled(releases);
+      await Promise.allSettled([...releasing]);
       await coordinator?.close();
     },
   };
