@@ -28,6 +28,7 @@ beforeEach(async () => {
   // Every loop of the previous test has stopped.
   await until(() => scheduler.pending === 0);
   clock.set(NOW);
+  h.emulator.faults.clear();
   h.resetCalls();
 });
 
@@ -170,6 +171,26 @@ describe('tensorboardChanged', () => {
     await until(() => s.end !== undefined);
     expect(s.results.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(['NOT_FOUND']);
     expect(h.actions()).toEqual(['GetTensorboard']);
+  });
+
+  it('keeps a subscription through a failed poll, and ends one whose first read fails with its error', async () => {
+    const id = await createTensorboard();
+    const s = watch(TENSORBOARD, { id });
+    await until(() => s.results.length === 1);
+    h.emulator.faults.add({ action: 'GetTensorboard', status: 403, code: 'Forbidden.RAM', times: 1 });
+    await interval();
+    expect(await polls('error')).toBe(1);
+    expect(s.end).toBeUndefined();
+    clock.advance(STARTUP_MS);
+    await interval();
+    await until(() => s.results.length === 2);
+    expect(s.results.map((r) => r.data!.tensorboardChanged.status)).toEqual(['CREATING', 'RUNNING']);
+
+    h.emulator.faults.add({ action: 'GetTensorboard', status: 403, code: 'Forbidden.RAM', times: 1 });
+    const other = watch(TENSORBOARD, { id: [...h.emulator.store.tensorboards.keys()][0]! });
+    await until(() => other.end !== undefined);
+    expect(other.results.map((r) => [r.data, r.errors?.map((e) => e.extensions?.code)])).toEqual([[{ tensorboardChanged: null }, ['FORBIDDEN']]]);
+    expect(other.end).toEqual({ kind: 'complete' });
   });
 
   it('refuses bad ids with the query\'s rules before any upstream call', async () => {
