@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './core/auth.js';
 import type { EnumReader } from './core/enums.js';
+import type { FeedHub } from './core/subscriptions/feeds.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
@@ -23,6 +24,8 @@ export interface Context {
   readonly evalTasks: EvalTasksService;
   readonly tensorboards: TensorboardsService;
   readonly services: ServicesService;
+  /** The poll loops subscriptions watch; set only for a subscription over WebSocket. */
+  readonly feeds?: FeedHub | undefined;
 }
 
 export interface ContextOptions {
@@ -36,6 +39,7 @@ export interface ContextOptions {
   readonly caller: Caller;
   readonly fromRouter?: boolean;
   readonly onCacheHit?: (() => void) | undefined;
+  readonly feeds?: FeedHub | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -70,6 +74,7 @@ class RequestContext implements Context {
     readonly upstream: UpstreamSession,
     readonly enums: EnumReader,
     private readonly domains: Domains,
+    readonly feeds?: FeedHub | undefined,
   ) {}
 
   get models(): ModelsService {
@@ -96,5 +101,5 @@ class RequestContext implements Context {
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
   const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline, onCacheHit: opts.onCacheHit });
-  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, { easCluster: opts.client.origins.eas });
+  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, { easCluster: opts.client.origins.eas }, opts.feeds);
 }

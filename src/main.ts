@@ -119,7 +119,7 @@ async function main() {
     ? createSharedCallerBudgets({ redis, maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate, replicas: config.replicas, onError: () => metrics.onRedisError('budget') })
     : undefined;
   const documentCache = redis ? createSharedDocumentCache(redis, () => metrics.onRedisError('persisted_query')) : undefined;
-  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache });
+  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache, redis });
   // Start shared rather than degraded when Redis is there: wait for it briefly, never longer.
   if (redis && redis.status !== 'ready') {
     let timer: NodeJS.Timeout | undefined;
@@ -137,7 +137,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal }, 'shutting down: finishing in-flight requests, closing WebSockets (1001) and stopping subscription polls');
     const force = setTimeout(() => {
       logger.error({ graceMs: config.shutdownGraceMs }, 'shutdown grace period over: exiting with operations still in flight');
       process.exit(1);

@@ -15,11 +15,11 @@ import {
 } from 'graphql';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { algorithmResolvers } from './algorithms/index.js';
-import { evalTaskResolvers } from './eval-tasks/index.js';
+import { evalTaskResolvers, evalTaskSubscriptionResolvers } from './eval-tasks/index.js';
 import { Accessibility } from './core/enums.js';
 import { DateTimeScalar, JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
-import { tensorboardResolvers } from './tensorboards/index.js';
+import { tensorboardResolvers, tensorboardSubscriptionResolvers } from './tensorboards/index.js';
 import { serviceResolvers } from './services/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
@@ -35,7 +35,8 @@ export function loadTypeDefs(): string[] {
 /** Scalars and enums shared by every domain (schema/base.graphql). */
 const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
-const resolvers = () => mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers]);
+const resolvers = () =>
+  mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers, evalTaskSubscriptionResolvers, tensorboardSubscriptionResolvers]);
 
 /**
  * The executable schema: a Federation 2 subgraph (with `_service` and `_entities`) built by

@@ -4,7 +4,9 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Config } from './core/config.js';
+import { DEFAULT_SUBSCRIPTION_POLL_MS } from './core/config.js';
 import { OperationEndedError } from './core/errors.js';
 import { createFormatError } from './core/format-error.js';
 import { lazyChildLogger } from './core/logger.js';
@@ -24,13 +26,16 @@ import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
 import { createContext, readRequestId, type Context } from './context.js';
 import { createEnumReader } from './core/enums.js';
+import { createFeedHub, type Scheduler } from './core/subscriptions/feeds.js';
+import { createRedisFeedCoordinator } from './core/subscriptions/redis-feeds.js';
+import { installSubscriptions } from './core/subscriptions/websocket.js';
 import { algorithmArgumentChecks, algorithmCosts } from './algorithms/index.js';
-import { EVAL_TASK_SECRET_FIELDS, evalTaskArgumentChecks, evalTaskCosts } from './eval-tasks/index.js';
+import { EVAL_TASK_SECRET_FIELDS, evalTaskArgumentChecks, evalTaskCosts, evalTaskFeeds } from './eval-tasks/index.js';
 import { modelArgumentChecks, modelCosts } from './models/index.js';
 import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
-import { tensorboardArgumentChecks, tensorboardCosts } from './tensorboards/index.js';
+import { tensorboardArgumentChecks, tensorboardCosts, tensorboardFeeds } from './tensorboards/index.js';
 import { SERVICE_SECRET_FIELDS, serviceArgumentChecks, serviceCosts } from './services/index.js';
 
 export interface ServerDeps {
@@ -46,6 +51,10 @@ export interface ServerDeps {
   readonly budgets?: CallerBudgets | undefined;
   /** Where automatic persisted queries are registered (Redis); default: Apollo's in-memory LRU. */
   readonly documentCache?: DocumentCache | undefined;
+  /** With it, one subscription poll loop per resource across all replicas; without, one per replica. */
+  readonly redis?: Redis | undefined;
+  /** The timers of subscription poll loops (tests move them by hand). */
+  readonly scheduler?: Scheduler | undefined;
 }
 
 declare module 'fastify' {
@@ -70,7 +79,7 @@ const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), ano
  * liveness probe at /healthz (no upstream call) and a readiness probe at /readyz (one cached,
  * signed upstream call). Never listens; main.ts (or a test) does.
  */
-export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http' | 'transport'>, deps: ServerDeps): Promise<Server> {
+export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'limits' | 'http' | 'transport'> & Partial<Pick<Config, 'subscriptions'>>, deps: ServerDeps): Promise<Server> {
   const { logger } = deps;
   const production = config.env === 'production';
   const authenticate = createAuthenticator(deps.auth);
@@ -85,19 +94,32 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     genReqId: (req) => readRequestId(req.headers['x-request-id']),
   });
 
+  const schema = createSchema();
+  const argumentChecks = { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks, ...serviceArgumentChecks };
+  const costModel = {
+    ...modelCosts,
+    ...algorithmCosts,
+    ...evalTaskCosts,
+    ...tensorboardCosts,
+    ...serviceCosts,
+    // One reference is at most one upstream read (fewer when deduplicated).
+    'Query._entities': { calls: (a: Record<string, unknown>) => (Array.isArray(a.representations) ? a.representations.length : 1) },
+  };
+  const documentLimitRules = createDocumentLimitRules(config.limits);
+  const formatError = createFormatError(logger);
   const apollo = new ApolloServer<Context>({
-    schema: createSchema(),
+    schema,
     introspection: config.http.introspection,
     ...(deps.documentCache ? { persistedQueries: { cache: deps.documentCache } } : {}),
     // "Did you mean ...?" would spell out the schema to callers who may not introspect it.
     hideSchemaDetailsFromClientErrors: production,
     // Limits checked before execution; each rejection is a 400 that states the limit.
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [...createDocumentLimitRules(config.limits), NoSubscriptionsOverHttpRule],
+    validationRules: [...documentLimitRules, NoSubscriptionsOverHttpRule],
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    formatError: createFormatError(logger),
+    formatError,
     logger,
     plugins: [
       fastifyApolloDrainPlugin(app),
@@ -109,16 +131,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // details to any router that asks and cost work per request, and no GraphOS reads them here.
       ApolloServerPluginInlineTraceDisabled(),
       createOperationPolicyPlugin({
-        argumentChecks: { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks, ...serviceArgumentChecks },
-        costModel: {
-          ...modelCosts,
-          ...algorithmCosts,
-          ...evalTaskCosts,
-          ...tensorboardCosts,
-          ...serviceCosts,
-          // One reference is at most one upstream read (fewer when deduplicated).
-          'Query._entities': { calls: (a) => (Array.isArray(a.representations) ? a.representations.length : 1) },
-        },
+        argumentChecks,
+        costModel,
         maxCost: config.limits.maxCost,
         budgets: deps.budgets ?? createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
@@ -200,6 +214,35 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       .send({ errors: [{ message: '/metrics needs Authorization: Bearer <METRICS_TOKEN>.', extensions: { code: 'UNAUTHENTICATED' } }] });
   };
   app.get('/metrics', { preHandler: authenticateScraper }, async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  // GraphQL subscriptions: WebSocket (graphql-transport-ws) on the same port and path.
+  const subscriptionLimits = config.subscriptions ?? { pollMs: DEFAULT_SUBSCRIPTION_POLL_MS, maxPerCaller: 20, maxConnections: 1000 };
+  const hub = createFeedHub({
+    client: deps.upstream,
+    intervalMs: subscriptionLimits.pollMs,
+    logger,
+    scheduler: deps.scheduler,
+    coordinator: deps.redis ? createRedisFeedCoordinator({ redis: deps.redis, logger, onError: (operation) => deps.metrics.onRedisError(operation) }) : undefined,
+    events: { onPoll: deps.metrics.onSubscriptionPoll },
+  });
+  const subscriptions = installSubscriptions(app, {
+    schema,
+    hub,
+    feeds: { ...tensorboardFeeds, ...evalTaskFeeds },
+    authenticate,
+    limits: { maxTokens: config.limits.maxTokens, maxPerCaller: subscriptionLimits.maxPerCaller, maxConnections: subscriptionLimits.maxConnections, maxMessageBytes: config.transport.maxBodyBytes },
+    validationRules: documentLimitRules,
+    costModel,
+    argumentChecks,
+    trustedDocuments: deps.trustedDocuments,
+    formatError,
+    hideSuggestions: production,
+    logger,
+    upstream: deps.upstream,
+    createContext: ({ caller, requestId, client, feeds }) =>
+      createContext({ client: client ?? deps.upstream, enums, concurrency: config.upstream.concurrency, requestId, caller, fromRouter: false, onCacheHit: deps.metrics.onLoaderHit, feeds }),
+  });
+  deps.metrics.observeSubscriptions(() => ({ ...subscriptions.stats(), ...hub.stats() }));
+
   const readiness = createReadinessCheck({ upstream: deps.upstream, ttlMs: config.upstream.readinessCacheMs, logger });
   app.get('/readyz', async (_req, reply) => {
     const { ready, body } = await readiness();

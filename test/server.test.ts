@@ -145,7 +145,7 @@ describe('subscriptions over HTTP', () => {
 
   it('refuses a subscription sent by POST with 400 pointing to WebSocket, calling nothing', async () => {
     h.resetCalls();
-    const r = await h.gql(`subscription { models { totalCount } }`);
+    const r = await h.gql(`subscription { tensorboardChanged(id: "tb-1") { id } }`);
     expect([r.status, r.result]).toEqual([400, { errors: [refusal] }]);
     expect(SUBSCRIPTIONS_OVER_HTTP_MESSAGE).toContain('graphql-transport-ws');
     expect(h.actions()).toEqual([]);
@@ -153,7 +153,7 @@ describe('subscriptions over HTTP', () => {
 
   it('refuses a subscription sent by GET the same way', async () => {
     h.resetCalls();
-    const res = await fetch(`${h.url}?query=${encodeURIComponent('subscription { models { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const res = await fetch(`${h.url}?query=${encodeURIComponent('subscription { tensorboardChanged(id: "tb-1") { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     const { extensions: _cost, ...result } = (await res.json()) as Record<string, unknown>;
     expect([res.status, result]).toEqual([400, { errors: [refusal] }]);
     expect(h.actions()).toEqual([]);

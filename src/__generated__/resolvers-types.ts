@@ -2512,6 +2512,71 @@ export type StopTensorboardPayload = {
   tensorboard: Maybe<Tensorboard>;
 };
 
+/**
+ * The root of live updates, served over WebSocket only (the graphql-ws protocol,
+ * `graphql-transport-ws`, on `/graphql`; authenticate with `connectionParams: { authorization:
+ * "Bearer <token>" }`, the `read` scope suffices). PAI has no webhooks: the gateway polls each
+ * watched resource every `SUBSCRIPTION_POLL_MS` (5 s by default) once for all its subscribers.
+ * Each field sends the resource's current state right after subscribing, then its state again
+ * whenever what your selection shows changed, never when it did not; when the resource is
+ * deleted it sends one last answer with a `NOT_FOUND` error and completes. Bad arguments answer
+ * with `BAD_USER_INPUT` (the query's rules) before anything is read. Fields that would need an
+ * upstream call of their own for each change (such as `Tensorboard.sharedUrl`) cannot be
+ * selected here: query them over HTTP. After a reconnect, subscribe again: the first answer is
+ * the state at that moment, so nothing missed in between stays stale.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The evaluation task's state now, then again each time it changes (its status, record count,
+   * last sampling window...), read with PaiLLMTrace `GetOnlineEvalTask` once per poll interval
+   * for all subscribers. Ends with `NOT_FOUND` when the task is deleted (or never existed).
+   */
+  evalTaskChanged: Maybe<EvalTask>;
+  /**
+   * The TensorBoard's state now, then again each time it changes (e.g. `CREATING` to `RUNNING`),
+   * read with pai-dlc `GetTensorboard` once per poll interval for all subscribers. Ends with
+   * `NOT_FOUND` when the instance is deleted (or never existed). `sharedUrl` cannot be selected.
+   */
+  tensorboardChanged: Maybe<Tensorboard>;
+};
+
+
+/**
+ * The root of live updates, served over WebSocket only (the graphql-ws protocol,
+ * `graphql-transport-ws`, on `/graphql`; authenticate with `connectionParams: { authorization:
+ * "Bearer <token>" }`, the `read` scope suffices). PAI has no webhooks: the gateway polls each
+ * watched resource every `SUBSCRIPTION_POLL_MS` (5 s by default) once for all its subscribers.
+ * Each field sends the resource's current state right after subscribing, then its state again
+ * whenever what your selection shows changed, never when it did not; when the resource is
+ * deleted it sends one last answer with a `NOT_FOUND` error and completes. Bad arguments answer
+ * with `BAD_USER_INPUT` (the query's rules) before anything is read. Fields that would need an
+ * upstream call of their own for each change (such as `Tensorboard.sharedUrl`) cannot be
+ * selected here: query them over HTTP. After a reconnect, subscribe again: the first answer is
+ * the state at that moment, so nothing missed in between stays stale.
+ */
+export type SubscriptionEvalTaskChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The root of live updates, served over WebSocket only (the graphql-ws protocol,
+ * `graphql-transport-ws`, on `/graphql`; authenticate with `connectionParams: { authorization:
+ * "Bearer <token>" }`, the `read` scope suffices). PAI has no webhooks: the gateway polls each
+ * watched resource every `SUBSCRIPTION_POLL_MS` (5 s by default) once for all its subscribers.
+ * Each field sends the resource's current state right after subscribing, then its state again
+ * whenever what your selection shows changed, never when it did not; when the resource is
+ * deleted it sends one last answer with a `NOT_FOUND` error and completes. Bad arguments answer
+ * with `BAD_USER_INPUT` (the query's rules) before anything is read. Fields that would need an
+ * upstream call of their own for each change (such as `Tensorboard.sharedUrl`) cannot be
+ * selected here: query them over HTTP. After a reconnect, subscribe again: the first answer is
+ * the state at that moment, so nothing missed in between stays stale.
+ */
+export type SubscriptionTensorboardChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A TensorBoard instance that visualises the summaries of a training job or data source (PAI DLC). */
 export type Tensorboard = {
   __typename?: 'Tensorboard';
@@ -3199,6 +3264,7 @@ export type ResolversTypes = {
   StopEvalTaskPayload: ResolverTypeWrapper<EvalTaskRef>;
   StopServicePayload: ResolverTypeWrapper<ServiceRef>;
   StopTensorboardPayload: ResolverTypeWrapper<TensorboardRef>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tensorboard: ResolverTypeWrapper<TensorboardDTO>;
   TensorboardConnection: ResolverTypeWrapper<Connection<TensorboardDTO>>;
   TensorboardDataSource: ResolverTypeWrapper<TensorboardDataSource>;
@@ -3355,6 +3421,7 @@ export type ResolversParentTypes = {
   StopEvalTaskPayload: EvalTaskRef;
   StopServicePayload: ServiceRef;
   StopTensorboardPayload: TensorboardRef;
+  Subscription: Record<PropertyKey, never>;
   Tensorboard: TensorboardDTO;
   TensorboardConnection: Connection<TensorboardDTO>;
   TensorboardDataSource: TensorboardDataSource;
@@ -3986,6 +4053,11 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  evalTaskChanged?: SubscriptionResolver<Maybe<ResolversTypes['EvalTask']>, "evalTaskChanged", ParentType, ContextType, RequireFields<SubscriptionEvalTaskChangedArgs, 'id'>>;
+  tensorboardChanged?: SubscriptionResolver<Maybe<ResolversTypes['Tensorboard']>, "tensorboardChanged", ParentType, ContextType, RequireFields<SubscriptionTensorboardChangedArgs, 'id'>>;
+};
+
 export type TensorboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tensorboard'] = ResolversParentTypes['Tensorboard'], FederationReferenceType extends FederationReferenceTypes['Tensorboard'] = FederationReferenceTypes['Tensorboard']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tensorboard']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessibility?: Resolver<Maybe<ResolversTypes['Accessibility']>, ParentType, ContextType>;
@@ -4177,6 +4249,7 @@ export type Resolvers<ContextType = Context> = {
   StopEvalTaskPayload?: StopEvalTaskPayloadResolvers<ContextType>;
   StopServicePayload?: StopServicePayloadResolvers<ContextType>;
   StopTensorboardPayload?: StopTensorboardPayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tensorboard?: TensorboardResolvers<ContextType>;
   TensorboardConnection?: TensorboardConnectionResolvers<ContextType>;
   TensorboardDataSource?: TensorboardDataSourceResolvers<ContextType>;

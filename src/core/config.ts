@@ -127,6 +127,9 @@ const EnvSchema = z.object({
   PAI_CACHE_MAX_ENTRIES: optional(int(1, 1_000_000)),
   GATEWAY_REPLICAS: optional(int(1, 1000)),
   REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
+  SUBSCRIPTION_POLL_MS: optional(int(250, 3_600_000)),
+  MAX_SUBSCRIPTIONS_PER_CALLER: optional(int(1, 10_000)),
+  MAX_WEBSOCKET_CONNECTIONS: optional(int(1, 1_000_000)),
   EMULATOR_HOST: optional(z.string().trim().min(1)),
   EMULATOR_PORT: optional(int(0, 65535)),
   EMULATOR_API_KEY: optional(token),
@@ -212,6 +215,15 @@ export interface Config {
     /** Time a client has to send its whole request, body included. */
     readonly requestTimeoutMs: number;
   };
+  /** GraphQL subscriptions over WebSocket (graphql-transport-ws on /graphql). */
+  readonly subscriptions: {
+    /** How often one poll loop reads its resource upstream (SUBSCRIPTION_POLL_MS). */
+    readonly pollMs: number;
+    /** Subscriptions one caller may have open at once on one replica. */
+    readonly maxPerCaller: number;
+    /** WebSocket connections one replica keeps open at once. */
+    readonly maxConnections: number;
+  };
   readonly emulator: {
     readonly host: string;
     readonly port: number | undefined;
@@ -221,6 +233,9 @@ export interface Config {
     readonly demoData: boolean;
   };
 }
+
+/** SUBSCRIPTION_POLL_MS's default: one upstream read per watched resource every 5 s. */
+export const DEFAULT_SUBSCRIPTION_POLL_MS = 5000;
 
 /** PAI_CACHE_MAX_ENTRIES's default: a few MB of parsed bodies. */
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
@@ -339,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       metricsToken: e.METRICS_TOKEN ? new Secret(e.METRICS_TOKEN) : undefined,
     },
     transport: { maxBodyBytes: e.MAX_BODY_BYTES ?? 1024 * 1024, headersTimeoutMs, requestTimeoutMs },
+    subscriptions: { pollMs: e.SUBSCRIPTION_POLL_MS ?? DEFAULT_SUBSCRIPTION_POLL_MS, maxPerCaller: e.MAX_SUBSCRIPTIONS_PER_CALLER ?? 20, maxConnections: e.MAX_WEBSOCKET_CONNECTIONS ?? 1000 },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',
       port: e.EMULATOR_PORT,

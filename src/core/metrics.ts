@@ -47,6 +47,23 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   });
   const loaderHits = new Counter({ name: 'pai_graph_loader_cache_hits_total', help: 'Loads answered from the per-request DataLoader cache instead of upstream.', registers: [registry] });
 
+  // GraphQL subscriptions (WebSocket): read when scraped from whatever serves them.
+  let subscriptionState: () => { connections: number; subscriptions: number; loops: number; polling: number } = () => ({ connections: 0, subscriptions: 0, loops: 0, polling: 0 });
+  new Gauge({ name: 'pai_graph_websocket_connections', help: 'Open WebSocket connections (graphql-transport-ws).', registers: [registry], collect() { this.set(subscriptionState().connections); } });
+  new Gauge({ name: 'pai_graph_subscriptions_active', help: 'Active GraphQL subscriptions on this replica.', registers: [registry], collect() { this.set(subscriptionState().subscriptions); } });
+  new Gauge({
+    name: 'pai_graph_subscription_pollers',
+    help: 'Resources this replica watches for its subscribers, by role: polling (it holds the poll, or there is no Redis) or listening (another replica polls and shares).',
+    labelNames: ['role'],
+    registers: [registry],
+    collect() {
+      const s = subscriptionState();
+      this.set({ role: 'polling' }, s.polling);
+      this.set({ role: 'listening' }, s.loops - s.polling);
+    },
+  });
+  const subscriptionPolls = new Counter({ name: 'pai_graph_subscription_polls_total', help: 'Upstream reads of subscription poll loops, by resource kind and outcome (changed, unchanged, gone, error).', labelNames: ['kind', 'outcome'], registers: [registry] });
+
   const upstreamEvents: CallEvents = {
     onAttempt: (e) => {
       upstreamCalls.inc({ product: e.product, action: e.action, status: String(e.status ?? 'none'), outcome: e.outcome });
@@ -84,6 +101,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     onLoaderHit: () => loaderHits.inc(),
     onRedisError: (operation: string) => redisErrors.inc({ operation }),
     onRedisMode: (mode: 'shared' | 'degraded') => redisDegraded.set(mode === 'degraded' ? 1 : 0),
+    /** Where the subscription gauges read from (the WebSocket server, once built). */
+    observeSubscriptions: (read: typeof subscriptionState) => {
+      subscriptionState = read;
+    },
+    onSubscriptionPoll: (kind: string, outcome: string) => subscriptionPolls.inc({ kind, outcome }),
   };
 }
 

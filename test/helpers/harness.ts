@@ -15,6 +15,8 @@ import { createMetrics } from '../../src/core/metrics.js';
 import type { Config } from '../../src/core/config.js';
 import type { RateLog } from '../../src/core/upstream/rate-log.js';
 import { createTtlTable, parseCacheTtls, type ReadCacheStore } from '../../src/core/upstream/read-cache.js';
+import type { Redis } from 'ioredis';
+import type { Scheduler } from '../../src/core/subscriptions/feeds.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
 export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -43,6 +45,10 @@ export interface Harness {
   /** The AccessKeys the emulator accepts signatures from; tests may change it to rotate credentials. */
   trustedAccessKeys: AccessKeyCredential[];
   url: string;
+  /** The same endpoint for WebSocket clients (graphql-transport-ws). */
+  wsUrl: string;
+  /** The gateway's metrics registry, as /metrics serves it. */
+  metrics: ReturnType<typeof createMetrics>;
   logs: string[];
   /** Every response body the gateway sent to these tests. */
   responses: string[];
@@ -111,6 +117,8 @@ export async function startHarness(
     rateLog?: RateLog;
     /** Another harness's emulator, so two gateways (replicas) share one upstream; not closed here. */
     emulator?: Emulator;
+    /** SUBSCRIPTION_POLL_MS and the subscription limits, the poll loops' timers, and Redis to share loops across harnesses. */
+    subscriptions?: Partial<Config['subscriptions']> & { scheduler?: Scheduler; redis?: Redis };
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
@@ -156,7 +164,8 @@ export async function startHarness(
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
-    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments });
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS },
+    subscriptions: { pollMs: 5000, maxPerCaller: 20, maxConnections: 1000, ...opts.subscriptions } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments, scheduler: opts.subscriptions?.scheduler, redis: opts.subscriptions?.redis });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
@@ -165,6 +174,8 @@ export async function startHarness(
     emulator,
     trustedAccessKeys,
     url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    metrics,
     logs,
     responses,
     async gql(query, variables, headers = {}) {

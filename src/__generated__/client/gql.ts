@@ -21,6 +21,7 @@ type Documents = {
     "query ModelDetail($id: ID!) {\n  model(id: $id) {\n    id\n    name\n    description\n    labels {\n      key\n      value\n    }\n    versions(first: 10) {\n      totalCount\n      nodes {\n        id\n        name\n        formatType\n        labels {\n          key\n          value\n        }\n      }\n    }\n  }\n}": typeof types.ModelDetailDocument,
     "query ModelListPage($first: Int!, $after: String, $filter: ModelFilter) {\n  models(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        domain\n        labels {\n          key\n          value\n        }\n      }\n    }\n  }\n}": typeof types.ModelListPageDocument,
     "query TensorboardShareLink($id: ID!, $seconds: Int) {\n  tensorboard(id: $id) {\n    id\n    displayName\n    status\n    sharedUrl(expireTimeSeconds: $seconds)\n  }\n}": typeof types.TensorboardShareLinkDocument,
+    "subscription TensorboardStatus($id: ID!) {\n  tensorboardChanged(id: $id) {\n    id\n    displayName\n    status\n    reasonMessage\n    url\n  }\n}": typeof types.TensorboardStatusDocument,
 };
 const documents: Documents = {
     "mutation CreateModelVersion($input: CreateModelVersionInput!) {\n  createModelVersion(input: $input) {\n    modelVersion {\n      id\n      name\n      formatType\n      model {\n        id\n      }\n    }\n  }\n}": types.CreateModelVersionDocument,
@@ -30,6 +31,7 @@ const documents: Documents = {
     "query ModelDetail($id: ID!) {\n  model(id: $id) {\n    id\n    name\n    description\n    labels {\n      key\n      value\n    }\n    versions(first: 10) {\n      totalCount\n      nodes {\n        id\n        name\n        formatType\n        labels {\n          key\n          value\n        }\n      }\n    }\n  }\n}": types.ModelDetailDocument,
     "query ModelListPage($first: Int!, $after: String, $filter: ModelFilter) {\n  models(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        domain\n        labels {\n          key\n          value\n        }\n      }\n    }\n  }\n}": types.ModelListPageDocument,
     "query TensorboardShareLink($id: ID!, $seconds: Int) {\n  tensorboard(id: $id) {\n    id\n    displayName\n    status\n    sharedUrl(expireTimeSeconds: $seconds)\n  }\n}": types.TensorboardShareLinkDocument,
+    "subscription TensorboardStatus($id: ID!) {\n  tensorboardChanged(id: $id) {\n    id\n    displayName\n    status\n    reasonMessage\n    url\n  }\n}": types.TensorboardStatusDocument,
 };
 
 /**
@@ -74,6 +76,10 @@ export function graphql(source: "query ModelListPage($first: Int!, $after: Strin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query TensorboardShareLink($id: ID!, $seconds: Int) {\n  tensorboard(id: $id) {\n    id\n    displayName\n    status\n    sharedUrl(expireTimeSeconds: $seconds)\n  }\n}"): (typeof documents)["query TensorboardShareLink($id: ID!, $seconds: Int) {\n  tensorboard(id: $id) {\n    id\n    displayName\n    status\n    sharedUrl(expireTimeSeconds: $seconds)\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription TensorboardStatus($id: ID!) {\n  tensorboardChanged(id: $id) {\n    id\n    displayName\n    status\n    reasonMessage\n    url\n  }\n}"): (typeof documents)["subscription TensorboardStatus($id: ID!) {\n  tensorboardChanged(id: $id) {\n    id\n    displayName\n    status\n    reasonMessage\n    url\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
