@@ -51,7 +51,7 @@ export class UnrecordedCallError extends Error {
  * An upstream client that answers only from one poll's recorded calls, for the context an
  * event is resolved in. It never reaches PAI.
  */
-export function createReplayClient(calls: RecordedCalls, base: Pick<UpstreamClient, 'governor' | 'breakers'>): UpstreamClient {
+export function createReplayClient(calls: RecordedCalls, base: Pick<UpstreamClient, 'governor' | 'breakers' | 'origins'>): UpstreamClient {
   const call = async <Res>(op: OperationSpec<Res>, input?: CallInput): Promise<Res> => {
     const key = callKey(op, input);
     if (!Object.hasOwn(calls, key)) throw new UnrecordedCallError(op.action);

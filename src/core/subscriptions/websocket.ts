@@ -71,7 +71,7 @@ export interface SubscriptionServerOptions {
   readonly logger: Logger;
   /** A context for one subscription (with `feeds`) or one event (with a client replaying its poll). */
   readonly createContext: (opts: { caller: Caller; requestId: string; client?: UpstreamClient; feeds?: FeedHub }) => Context;
-  readonly upstream: Pick<UpstreamClient, 'governor' | 'breakers'>;
+  readonly upstream: Pick<UpstreamClient, 'governor' | 'breakers' | 'origins'>;
   /** ws keep-alive pings: a client that does not answer within it is dropped (default 12 s). */
   readonly keepAliveMs?: number;
 }
