@@ -1,4 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+
+// A lapsed lease is waited for in real time (Redis keeps it): up to 9 s in the takeover test.
+jest.setTimeout(60_000);
 import type { Redis } from 'ioredis';
 import { createLogger } from '../../src/core/logger.js';
 import { createRedis } from '../../src/core/redis.js';
@@ -38,9 +41,10 @@ async function replica(from?: Harness): Promise<Replica> {
   const scheduler = manualScheduler();
   const client = createRedis(redis.url, logger);
   await until(() => client.status === 'ready');
-  // SUBSCRIPTION_POLL_MS=1000: a dead holder's lease (three intervals) runs out in 3 s of real
-  // time (Redis keeps it), long enough for a busy machine to start a second replica meanwhile.
-  const h = await startHarness({ clock, ...(from ? { emulator: from.emulator } : {}), subscriptions: { pollMs: 1000, scheduler, redis: client } });
+  // SUBSCRIPTION_POLL_MS=3000: a dead holder's lease (three intervals) runs out in 9 s of real
+  // time (Redis keeps it), so on a machine busy with the whole suite a live holder's lease never
+  // lapses between two hand-moved intervals.
+  const h = await startHarness({ clock, ...(from ? { emulator: from.emulator } : {}), subscriptions: { pollMs: 3000, scheduler, redis: client } });
   const r = { h, scheduler, redis: client };
   replicas.push(r);
   return r;
