@@ -77,14 +77,15 @@ describe('upstream reads over undici', () => {
   });
 
   it('reads the wait a throttling answer names from its headers', async () => {
-    emulator.faults.add({ action: 'GetModel', status: 429, retryAfterMs: 250 });
-    const err = await errorOf(client.call(ModelOps.GetModel, { path: { ModelId: 'model-x' } }, { deadline: Date.now() + 100 }));
+    // Named waits longer than the deadline: no retry, whatever the machine's speed.
+    emulator.faults.add({ action: 'GetModel', status: 429, retryAfterMs: 5000 });
+    const err = await errorOf(client.call(ModelOps.GetModel, { path: { ModelId: 'model-x' } }, { deadline: Date.now() + 2000 }));
     expect((err as UpstreamError).code).toBe(ErrorCode.RATE_LIMITED);
-    expect((err as UpstreamError).retryAfterMs).toBe(250);
+    expect((err as UpstreamError).retryAfterMs).toBe(5000);
     emulator.faults.clear();
-    // Another action: GetModel is now held for 250 ms.
+    // Another action: GetModel is now held for 5 s.
     emulator.faults.add({ action: 'ListModelVersions', status: 400, retryAfter: '3' });
-    const named = await errorOf(client.call(ModelOps.ListModelVersions, { path: { ModelId: 'model-x' }, query: { PageNumber: 1, PageSize: 1 } }, { deadline: Date.now() + 100 }));
+    const named = await errorOf(client.call(ModelOps.ListModelVersions, { path: { ModelId: 'model-x' }, query: { PageNumber: 1, PageSize: 1 } }, { deadline: Date.now() + 2000 }));
     expect((named as UpstreamError).retryAfterMs).toBe(3000);
   });
 
@@ -101,7 +102,8 @@ describe('upstream reads over undici', () => {
 
   it('maps a dropped connection to UPSTREAM_UNAVAILABLE', async () => {
     emulator.faults.add({ action: 'GetModel', reset: true });
-    const err = await errorOf(client.call(ModelOps.GetModel, { path: { ModelId: 'model-x' } }, { deadline: Date.now() + 150 }));
+    // Every attempt is reset; the deadline leaves room for all of them on a busy machine.
+    const err = await errorOf(client.call(ModelOps.GetModel, { path: { ModelId: 'model-x-reset' } }, { deadline: Date.now() + 10_000 }));
     expect((err as UpstreamError).code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
   });
 
