@@ -20,7 +20,7 @@ import { Accessibility } from './core/enums.js';
 import { DateTimeScalar, JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
 import { tensorboardResolvers, tensorboardSubscriptionResolvers } from './tensorboards/index.js';
-import { serviceResolvers } from './services/index.js';
+import { serviceResolvers, serviceSubscriptionResolvers } from './services/index.js';
 
 /** schema/ sits next to src/ and dist/, so this resolves from both. */
 export const SCHEMA_DIR = new URL('../schema/', import.meta.url);
@@ -36,7 +36,7 @@ export function loadTypeDefs(): string[] {
 const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
 const resolvers = () =>
-  mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers, evalTaskSubscriptionResolvers, tensorboardSubscriptionResolvers]);
+  mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers, evalTaskSubscriptionResolvers, tensorboardSubscriptionResolvers, serviceSubscriptionResolvers]);
 
 /**
  * The executable schema: a Federation 2 subgraph (with `_service` and `_entities`) built by

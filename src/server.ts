@@ -36,7 +36,7 @@ import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
 import { tensorboardArgumentChecks, tensorboardCosts, tensorboardFeeds } from './tensorboards/index.js';
-import { SERVICE_SECRET_FIELDS, serviceArgumentChecks, serviceCosts } from './services/index.js';
+import { SERVICE_SECRET_FIELDS, serviceArgumentChecks, serviceCosts, serviceFeeds } from './services/index.js';
 
 export interface ServerDeps {
   readonly upstream: UpstreamClient;
@@ -221,13 +221,13 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     intervalMs: subscriptionLimits.pollMs,
     logger,
     scheduler: deps.scheduler,
-    coordinator: deps.redis ? createRedisFeedCoordinator({ redis: deps.redis, logger, onError: (operation) => deps.metrics.onRedisError(operation) }) : undefined,
+    coordinator: deps.redis ? createRedisFeedCoordinator({ redis: deps.redis, logger, namespace: () => deps.upstream.namespace(), onError: (operation) => deps.metrics.onRedisError(operation) }) : undefined,
     events: { onPoll: deps.metrics.onSubscriptionPoll },
   });
   const subscriptions = installSubscriptions(app, {
     schema,
     hub,
-    feeds: { ...tensorboardFeeds, ...evalTaskFeeds },
+    feeds: { ...tensorboardFeeds, ...evalTaskFeeds, ...serviceFeeds },
     authenticate,
     limits: { maxTokens: config.limits.maxTokens, maxPerCaller: subscriptionLimits.maxPerCaller, maxConnections: subscriptionLimits.maxConnections, maxMessageBytes: config.transport.maxBodyBytes },
     validationRules: documentLimitRules,
@@ -238,6 +238,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     hideSuggestions: production,
     logger,
     upstream: deps.upstream,
+    scheduler: deps.scheduler,
     createContext: ({ caller, requestId, client, feeds }) =>
       createContext({ client: client ?? deps.upstream, enums, concurrency: config.upstream.concurrency, requestId, caller, fromRouter: false, onCacheHit: deps.metrics.onLoaderHit, feeds }),
   });

@@ -2534,6 +2534,13 @@ export type Subscription = {
    */
   evalTaskChanged: Maybe<EvalTask>;
   /**
+   * The service's state now, then again each time it changes (e.g. `CREATING` to `RUNNING` after
+   * `deployModelVersion`, or `STOPPING` to `STOPPED`), read with EAS `DescribeService` once per
+   * poll interval for all subscribers. Ends with `NOT_FOUND` when the service is deleted (or never
+   * existed).
+   */
+  serviceChanged: Maybe<Service>;
+  /**
    * The TensorBoard's state now, then again each time it changes (e.g. `CREATING` to `RUNNING`),
    * read with pai-dlc `GetTensorboard` once per poll interval for all subscribers. Ends with
    * `NOT_FOUND` when the instance is deleted (or never existed). `sharedUrl` cannot be selected.
@@ -2557,6 +2564,24 @@ export type Subscription = {
  */
 export type SubscriptionEvalTaskChangedArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The root of live updates, served over WebSocket only (the graphql-ws protocol,
+ * `graphql-transport-ws`, on `/graphql`; authenticate with `connectionParams: { authorization:
+ * "Bearer <token>" }`, the `read` scope suffices). PAI has no webhooks: the gateway polls each
+ * watched resource every `SUBSCRIPTION_POLL_MS` (5 s by default) once for all its subscribers.
+ * Each field sends the resource's current state right after subscribing, then its state again
+ * whenever what your selection shows changed, never when it did not; when the resource is
+ * deleted it sends one last answer with a `NOT_FOUND` error and completes. Bad arguments answer
+ * with `BAD_USER_INPUT` (the query's rules) before anything is read. Fields that would need an
+ * upstream call of their own for each change (such as `Tensorboard.sharedUrl`) cannot be
+ * selected here: query them over HTTP. After a reconnect, subscribe again: the first answer is
+ * the state at that moment, so nothing missed in between stays stale.
+ */
+export type SubscriptionServiceChangedArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -4055,6 +4080,7 @@ export type StopTensorboardPayloadResolvers<ContextType = Context, ParentType ex
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   evalTaskChanged?: SubscriptionResolver<Maybe<ResolversTypes['EvalTask']>, "evalTaskChanged", ParentType, ContextType, RequireFields<SubscriptionEvalTaskChangedArgs, 'id'>>;
+  serviceChanged?: SubscriptionResolver<Maybe<ResolversTypes['Service']>, "serviceChanged", ParentType, ContextType, RequireFields<SubscriptionServiceChangedArgs, 'name'>>;
   tensorboardChanged?: SubscriptionResolver<Maybe<ResolversTypes['Tensorboard']>, "tensorboardChanged", ParentType, ContextType, RequireFields<SubscriptionTensorboardChangedArgs, 'id'>>;
 };
 

@@ -16,6 +16,12 @@ export interface Caller {
   readonly name: string;
   readonly scopes: ReadonlySet<Scope>;
   readonly anonymous: boolean;
+  /**
+   * When the credential stops being valid (ms since the epoch): a JWT's exp plus the clock
+   * skew tolerated. Long-lived connections (WebSocket) are closed then; HTTP requests are each
+   * authenticated anyway. Absent for gateway tokens, which do not expire.
+   */
+  readonly expiresAt?: number;
 }
 
 export interface StaticToken {
@@ -152,7 +158,8 @@ export function createAuthenticator(settings: AuthSettings) {
           .map((s) => s.replace(/^pai-graph:/, ''))
           .filter((s): s is Scope => SCOPES.has(s as Scope)),
       );
-      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes, anonymous: false };
+      // verifyJwt requires exp.
+      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes, anonymous: false, expiresAt: (payload.exp! + settings.jwt.clockSkewSeconds) * 1000 };
     }
     throw new AuthError(401, 'The bearer token is not valid.');
   };

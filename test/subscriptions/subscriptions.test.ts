@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { parseGatewayTokens } from '../../src/core/auth.js';
+import { EAS_STEP_MS } from '../../src/emulator/eas.js';
 import { STARTUP_MS } from '../../src/emulator/pai-dlc.js';
 import { ACTIVATION_MS } from '../../src/emulator/paillmtrace.js';
 import { manualClock, startHarness, type Harness } from '../helpers/harness.js';
@@ -245,6 +246,49 @@ describe('evalTaskChanged', () => {
     const s = watch(`subscription { evalTaskChanged(id: "..") { id } }`);
     await until(() => s.end !== undefined);
     expect(s.results[0]!.errors![0]!.extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(h.actions()).toEqual([]);
+  });
+});
+
+describe('serviceChanged', () => {
+  const SERVICE = `subscription($name: String!) { serviceChanged(name: $name) { name status runningInstances internetEndpoint } }`;
+
+  it('follows a stop from RUNNING through STOPPING to STOPPED with one DescribeService per interval, then NOT_FOUND on delete', async () => {
+    const s = watch(SERVICE, { name: 'bge_large_embedding' });
+    await until(() => s.results.length === 1);
+    expect(s.results[0]!.data!.serviceChanged).toEqual({ name: 'bge_large_embedding', status: 'RUNNING', runningInstances: 1, internetEndpoint: expect.stringContaining('/api/predict/bge_large_embedding') });
+    expect(h.actions()).toEqual(['DescribeService']);
+
+    const stopped = await h.gql(`mutation { stopService(input: { name: "bge_large_embedding" }) { service { status } } }`);
+    expect(stopped.body.errors).toBeUndefined();
+    h.resetCalls();
+    await interval();
+    await until(() => s.results.length === 2);
+    expect(s.results[1]!.data!.serviceChanged).toMatchObject({ status: 'STOPPING' });
+    await interval();
+    expect(s.results).toHaveLength(2);
+    clock.advance(EAS_STEP_MS);
+    await interval();
+    await until(() => s.results.length === 3);
+    expect(s.results[2]!.data!.serviceChanged).toMatchObject({ status: 'STOPPED', runningInstances: 0 });
+    expect(h.actions()).toEqual(['DescribeService', 'DescribeService', 'DescribeService']);
+
+    const deleted = await h.gql(`mutation { deleteService(input: { name: "bge_large_embedding" }) { deletedName } }`);
+    expect(deleted.body.errors).toBeUndefined();
+    clock.advance(EAS_STEP_MS);
+    await interval();
+    await until(() => s.end !== undefined);
+    expect(s.results.at(-1)!.errors!.map((e) => [e.message, e.extensions!.code])).toEqual([['Service bge_large_embedding does not exist (any more): this subscription has ended.', 'NOT_FOUND']]);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('refuses bad names with the query\'s rules before any upstream call', async () => {
+    for (const name of ['..', 'a/b', 'UPPER', 'x'.repeat(64)]) {
+      const s = watch(SERVICE, { name });
+      await until(() => s.end !== undefined);
+      expect(s.results[0]!.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(s.results[0]!.errors![0]!.message).toMatch(/^name: must start with a lower-case letter/);
+    }
     expect(h.actions()).toEqual([]);
   });
 });

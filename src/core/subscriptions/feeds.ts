@@ -3,6 +3,7 @@ import { ErrorCode, GatewayError, isGatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { stableKey } from '../loaders.js';
 import type { UpstreamClient, UpstreamSession } from '../upstream/client.js';
+import type { ProductName } from '../upstream/products.js';
 import { createRecordingSession, type RecordedCalls } from './replay.js';
 
 /**
@@ -32,9 +33,10 @@ export interface Feed<Args = Record<string, unknown>> {
   /**
    * Reads the resource as a query would, through `upstream`; null when it does not exist (any
    * more). What it returns is compared between polls, so it holds what a client can see and
-   * nothing that changes with every answer (such as PAI's RequestId).
+   * nothing that changes with every answer (such as PAI's RequestId). `origins` are where each
+   * product is called (EAS paths name the region of its endpoint).
    */
-  fetch(upstream: UpstreamSession, key: string): Promise<unknown>;
+  fetch(upstream: UpstreamSession, key: string, origins: Readonly<Record<ProductName, string>>): Promise<unknown>;
 }
 
 /** One state of a resource: the upstream answers it was read from, and a digest to compare. */
@@ -173,7 +175,7 @@ export function createFeedHub(opts: FeedHubOptions): FeedHub {
   /** One read of the resource; null when it is gone. */
   async function read(loop: Loop): Promise<Snapshot | null> {
     const { session, calls } = createRecordingSession(opts.client, { signal: loop.abort.signal, requestId: `subscription-${randomUUID()}` });
-    const record = await loop.feed.fetch(session, loop.key);
+    const record = await loop.feed.fetch(session, loop.key, opts.client.origins);
     return record === null || record === undefined ? null : { fingerprint: stableKey(record), calls };
   }
 

@@ -12,17 +12,21 @@ import type { FeedCoordinator, SharedUpdate } from './feeds.js';
  * after three intervals and the next replica to ask takes over. A holder whose last subscriber
  * leaves gives the lease up at once.
  *
- *   pai-graph:feed:{name}:lease   the holder's id, PX 3 intervals
- *   pai-graph:feed:{name}:last    the latest state (JSON), PX 3 intervals, refreshed every poll
- *   pai-graph:feeds               the channel of changes: {from, name, update}
+ * Names are kept apart by the upstream client's namespace (a digest of its credential and
+ * endpoints): gateways of different accounts or regions sharing one Redis never take each
+ * other's leases or see each other's resources.
+ *
+ *   pai-graph:feed:{ns:name}:lease   the holder's id, PX 3 intervals
+ *   pai-graph:feed:{ns:name}:last    the latest state (JSON), PX 3 intervals, refreshed every poll
+ *   pai-graph:feeds                  the channel of changes: {from, ns, name, update}
  *
  * While Redis does not answer, every replica polls for itself (as without REDIS_URL): a
  * subscription never waits on Redis.
  */
 
 const CHANNEL = 'pai-graph:feeds';
-const leaseKey = (name: string) => `pai-graph:feed:{${name}}:lease`;
-const lastKey = (name: string) => `pai-graph:feed:{${name}}:last`;
+const leaseKey = (ns: string, name: string) => `pai-graph:feed:{${ns}:${name}}:lease`;
+const lastKey = (ns: string, name: string) => `pai-graph:feed:{${ns}:${name}}:last`;
 
 // Renews a lease only for its holder: another replica's lease is never extended or dropped.
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -37,13 +41,23 @@ interface Scripted {
 
 interface Message {
   readonly from: string;
+  readonly ns: string;
   readonly name: string;
   readonly update: SharedUpdate;
 }
 
-export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger; onError?: (operation: string, err: Error) => void }): FeedCoordinator {
+export function createRedisFeedCoordinator(opts: {
+  redis: Redis;
+  logger: Logger;
+  /** The upstream client's namespace (see UpstreamClient.namespace). */
+  namespace: () => Promise<string>;
+  onError?: (operation: string, err: Error) => void;
+}): FeedCoordinator {
   const { redis, logger } = opts;
   const me = randomUUID();
+  /** The namespace as last resolved: messages of any other are not ours. */
+  let current: string | undefined;
+  const namespace = async () => (current = await opts.namespace());
   redis.defineCommand('paiGraphFeedRenew', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('paiGraphFeedRelease', { numberOfKeys: 1, lua: RELEASE });
   const scripted = redis as unknown as Scripted;
@@ -62,7 +76,7 @@ export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger;
     } catch {
       return;
     }
-    if (message.from === me || typeof message.name !== 'string' || !message.update) return;
+    if (message.from === me || message.ns !== current || typeof message.name !== 'string' || !message.update) return;
     for (const listener of listeners) listener(message.name, message.update);
   });
 
@@ -76,8 +90,9 @@ export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger;
     async hold(name, ttlMs) {
       if (!ready()) return true;
       try {
-        if ((await redis.set(leaseKey(name), me, 'PX', ttlMs, 'NX')) === 'OK') return true;
-        return (await scripted.paiGraphFeedRenew(leaseKey(name), me, ttlMs)) === 1;
+        const ns = await namespace();
+        if ((await redis.set(leaseKey(ns, name), me, 'PX', ttlMs, 'NX')) === 'OK') return true;
+        return (await scripted.paiGraphFeedRenew(leaseKey(ns, name), me, ttlMs)) === 1;
       } catch (err) {
         failed('feed_lease', err);
         return true;
@@ -86,7 +101,7 @@ export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger;
     async release(name) {
       if (!ready()) return;
       try {
-        await scripted.paiGraphFeedRelease(leaseKey(name), me);
+        await scripted.paiGraphFeedRelease(leaseKey(await namespace(), name), me);
       } catch (err) {
         failed('feed_release', err);
       }
@@ -94,10 +109,11 @@ export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger;
     async share(name, update, ttlMs, changed) {
       if (!ready()) return;
       try {
+        const ns = await namespace();
         const tx = redis.multi();
-        if ('gone' in update) tx.del(lastKey(name));
-        else tx.set(lastKey(name), JSON.stringify(update), 'PX', ttlMs);
-        if (changed) tx.publish(CHANNEL, JSON.stringify({ from: me, name, update } satisfies Message));
+        if ('gone' in update) tx.del(lastKey(ns, name));
+        else tx.set(lastKey(ns, name), JSON.stringify(update), 'PX', ttlMs);
+        if (changed) tx.publish(CHANNEL, JSON.stringify({ from: me, ns, name, update } satisfies Message));
         await tx.exec();
       } catch (err) {
         failed('feed_share', err);
@@ -106,7 +122,7 @@ export function createRedisFeedCoordinator(opts: { redis: Redis; logger: Logger;
     async last(name) {
       if (!ready()) return undefined;
       try {
-        const text = await redis.get(lastKey(name));
+        const text = await redis.get(lastKey(await namespace(), name));
         return text ? (JSON.parse(text) as SharedUpdate) : undefined;
       } catch (err) {
         failed('feed_last', err);

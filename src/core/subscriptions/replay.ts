@@ -63,5 +63,7 @@ export function createReplayClient(calls: RecordedCalls, base: Pick<UpstreamClie
     governor: base.governor,
     breakers: base.breakers,
     origins: base.origins,
+    // An event's context shares nothing with other replicas.
+    namespace: async () => 'replay',
   };
 }

@@ -29,7 +29,7 @@ import { checkNestedArguments, type ArgumentChecks } from '../plugins/argument-c
 import { checkArgumentLimits } from '../plugins/argument-limits.js';
 import { DocumentTooComplexError, estimateCost, type CostModel } from '../plugins/cost.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import type { Feed, FeedHub, Snapshot } from './feeds.js';
+import { systemScheduler, type Feed, type FeedHub, type Scheduler, type Snapshot } from './feeds.js';
 import { createReplayClient } from './replay.js';
 
 /**
@@ -74,6 +74,8 @@ export interface SubscriptionServerOptions {
   readonly upstream: Pick<UpstreamClient, 'governor' | 'breakers' | 'origins'>;
   /** ws keep-alive pings: a client that does not answer within it is dropped (default 12 s). */
   readonly keepAliveMs?: number;
+  /** Timers (the token expiry of a connection); injectable so tests fire them by hand. */
+  readonly scheduler?: Scheduler | undefined;
 }
 
 export interface SubscriptionServer {
@@ -107,8 +109,14 @@ const withCode = (error: GraphQLError, code: string) =>
 
 const requestError = (message: string, code = 'BAD_REQUEST') => new GraphQLError(message, { extensions: { code } });
 
+/** The longest delay a Node timer takes (about 24.8 days); longer waits are re-armed. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const EXPIRED = 'The bearer token has expired: reconnect with a fresh token in connectionParams.';
+
 export function installSubscriptions(app: FastifyInstance, options: SubscriptionServerOptions): SubscriptionServer {
   const { schema, hub, logger, limits } = options;
+  const scheduler = options.scheduler ?? systemScheduler;
   const rules = [...specifiedRules, ...options.validationRules];
   const open = new Map<string, number>();
   let subscriptions = 0;
@@ -195,6 +203,7 @@ export function installSubscriptions(app: FastifyInstance, options: Subscription
   /** Everything HTTP checks before running an operation; errors to send, or the execution. */
   function prepare(state: ConnectionState, id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
     const caller = state.caller!;
+    if (caller.expiresAt !== undefined && caller.expiresAt <= Date.now()) return [new GatewayError(ErrorCode.UNAUTHENTICATED, EXPIRED)];
     let query: string | null | undefined = payload.query;
     const trusted = options.trustedDocuments;
     if (trusted) {
@@ -275,6 +284,28 @@ export function installSubscriptions(app: FastifyInstance, options: Subscription
     return { schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
   }
 
+  /**
+   * A JWT is checked when the connection opens, and a connection outlives it: at the token's
+   * expiry the socket is closed with 4401, so the client reconnects with a fresh token (and
+   * its subscriptions end with it). Timers longer than Node allows are re-armed.
+   */
+  function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
+    let timer: unknown;
+    const arm = () => {
+      const left = expiresAt - Date.now();
+      timer = scheduler.setTimeout(
+        () => {
+          if (left > MAX_TIMER_MS) return arm();
+          logger.info({ code: CloseCode.Unauthorized }, 'websocket token expired');
+          socket.close(CloseCode.Unauthorized, reason(EXPIRED));
+        },
+        Math.max(0, Math.min(left, MAX_TIMER_MS)),
+      );
+    };
+    arm();
+    socket.once('close', () => scheduler.clearTimeout(timer));
+  }
+
   useServer<Record<string, unknown> | undefined, ConnectionState & Record<PropertyKey, unknown>>(
     {
       schema,
@@ -297,6 +328,7 @@ export function installSubscriptions(app: FastifyInstance, options: Subscription
         }
         if (!caller.scopes.has('read')) return close(CloseCode.Forbidden, `${caller.name} may not subscribe: its token lacks the read scope.`);
         extra.caller = caller;
+        if (caller.expiresAt !== undefined) closeAtExpiry(ctx.extra.socket, caller.expiresAt);
         extra.requestId = String(ctx.extra.request.headers['x-request-id'] ?? '').match(/^[\w.:-]{1,100}$/)?.[0] ?? `ws-${randomUUID()}`;
         return true;
       },

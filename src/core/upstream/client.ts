@@ -46,6 +46,12 @@ export interface UpstreamClient {
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
   readonly origins: Readonly<Record<ProductName, string>>;
+  /**
+   * A digest of the credential and the endpoints (nothing secret): state replicas share in
+   * Redis about upstream resources is kept apart per namespace, so gateways with different
+   * accounts or regions on one Redis never see each other's resources.
+   */
+  namespace(): Promise<string>;
 }
 
 interface Prepared {
@@ -408,11 +414,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return follow<Res>(entry, opts.signal);
   }
 
+  const endpoints = Object.entries(origins)
+    .map(([product, origin]) => `${product}=${origin}`)
+    .sort()
+    .join('\n');
+
   return {
     call,
     governor,
     breakers,
     origins,
+    namespace: async () => sha256Hex(`${await signer.identity()}\n${endpoints}`).slice(0, 24),
     session({ concurrency, signal, requestId, deadline, onCacheHit }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
