@@ -37,14 +37,14 @@ interface Replica {
 let replicas: Replica[] = [];
 const open: Subscription[] = [];
 
-async function replica(from?: Harness): Promise<Replica> {
+async function replica(from?: Harness, auth?: 'accessKey' | 'bearer'): Promise<Replica> {
   const scheduler = manualScheduler();
   const client = createRedis(redis.url, logger);
   await until(() => client.status === 'ready');
   // SUBSCRIPTION_POLL_MS=3000: a dead holder's lease (three intervals) runs out in 9 s of real
   // time (Redis keeps it), so on a machine busy with the whole suite a live holder's lease never
   // lapses between two hand-moved intervals.
-  const h = await startHarness({ clock, ...(from ? { emulator: from.emulator } : {}), subscriptions: { pollMs: 3000, scheduler, redis: client } });
+  const h = await startHarness({ clock, ...(from ? { emulator: from.emulator } : {}), ...(auth ? { auth } : {}), subscriptions: { pollMs: 3000, scheduler, redis: client } });
   const r = { h, scheduler, redis: client };
   replicas.push(r);
   return r;
@@ -101,6 +101,20 @@ describe('subscriptions on several replicas sharing Redis', () => {
     await until(() => subscribers.every((s) => s.results.length === 2));
     expect(subscribers.map((s) => s.results[1]!.data!.tensorboardChanged.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
     expect(reads(a)).toBe(5);
+  });
+
+  it('keeps gateways with different upstream credentials apart: each polls for its own subscribers', async () => {
+    const a = await replica();
+    const b = await replica(a.h, 'bearer');
+    const id = await createTensorboard(a);
+    const subscribers = [watch(a, id), watch(b, id)];
+    await until(() => subscribers.every((s) => s.results.length === 1));
+    expect(reads(a)).toBe(2);
+    await interval(a, b);
+    expect(reads(a)).toBe(4);
+    const keys = await a.redis.keys('pai-graph:feed:*');
+    expect(keys.filter((k) => k.endsWith(':lease'))).toHaveLength(2);
+    expect(keys.every((k) => !k.includes(id) || /^pai-graph:feed:\{[0-9a-f]{24}:tensorboard:/.test(k))).toBe(true);
   });
 
   it('has another replica take over within a few intervals when the holder dies', async () => {

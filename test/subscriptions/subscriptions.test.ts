@@ -6,6 +6,7 @@ import { ACTIVATION_MS } from '../../src/emulator/paillmtrace.js';
 import { manualClock, startHarness, type Harness } from '../helpers/harness.js';
 import { manualScheduler } from '../helpers/scheduler.js';
 import { subscribe, wsClient, type Subscription } from '../helpers/subscriptions.js';
+import { startJwks } from '../helpers/jwks.js';
 import { until } from '../helpers/until.js';
 
 /**
@@ -410,6 +411,41 @@ describe('subscription authentication and limits', () => {
     await until(() => extra.end !== undefined);
     expect(extra.end).toEqual({ kind: 'error', error: expect.objectContaining({ code: 1013, reason: 'This gateway holds its most WebSocket connections (3): try again later.' }) });
     await Promise.all(clients.map((c) => c.dispose()));
+  });
+});
+
+describe('JWT subscribers', () => {
+  it('closes the socket with 4401 when the token expires, ending its subscriptions, and accepts a fresh token', async () => {
+    const jwks = await startJwks();
+    const js = manualScheduler();
+    const j = await startHarness({ clock, callers: { tokens: [], allowAnonymous: false, jwt: { jwksUrl: jwks.url, clockSkewSeconds: 30 } }, subscriptions: { scheduler: js } });
+    try {
+      const id = [...j.emulator.store.tensorboards.keys()][0]!;
+      const token = await jwks.sign({ scope: 'pai-graph:read' }, { expires: '10m' });
+      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number;
+      const before = Date.now();
+      const s = subscribe(j.wsUrl, TENSORBOARD, { id }, { connectionParams: { authorization: `Bearer ${token}` } });
+      await until(() => s.results.length === 1);
+      expect(s.results[0]!.data!.tensorboardChanged.id).toBe(id);
+      // One poll timer and the expiry timer, set for exp plus the tolerated skew.
+      expect(js.pending).toBe(2);
+      const expiry = js.delays.find((ms) => ms !== 5000)!;
+      expect(expiry).toBeGreaterThan((exp + 30) * 1000 - Date.now() - 1000);
+      expect(expiry).toBeLessThanOrEqual((exp + 30) * 1000 - before);
+
+      js.tick();
+      await until(() => s.end !== undefined);
+      expect(s.end).toEqual({ kind: 'error', error: expect.objectContaining({ code: 4401, reason: 'The bearer token has expired: reconnect with a fresh token in connectionParams.' }) });
+      await until(() => js.pending === 0);
+
+      const fresh = subscribe(j.wsUrl, TENSORBOARD, { id }, { connectionParams: { authorization: `Bearer ${await jwks.sign({ scope: 'pai-graph:read' })}` } });
+      await until(() => fresh.results.length === 1);
+      fresh.unsubscribe();
+      await fresh.client.dispose();
+    } finally {
+      jwks.close();
+      await j.close();
+    }
   });
 });
 
