@@ -4,7 +4,8 @@
  */
 export const SANDBOX_DOCUMENT = `# Welcome to pai-graph. Put the cursor in an operation and press run: ModelList lists models
 # from PAI's model registry; DeployModelVersion deploys one as an EAS service; ServiceStatus
-# polls it until RUNNING (deployment is asynchronous).
+# reads it once, and ServiceChanged pushes each status until RUNNING (deployment is
+# asynchronous; run it right after the deploy).
 query ModelList($first: Int, $after: String, $filter: ModelFilter) {
   models(first: $first, after: $after, filter: $filter, orderBy: { field: CREATED_AT, direction: DESC }) {
     totalCount
@@ -28,6 +29,10 @@ mutation DeployModelVersion {
 
 query ServiceStatus {
   service(name: "qwen_sandbox_demo") { name status reason message runningInstances pendingInstances internetEndpoint hasAccessToken }
+}
+
+subscription ServiceChanged {
+  serviceChanged(name: "qwen_sandbox_demo") { name status reason runningInstances pendingInstances }
 }
 `;
 

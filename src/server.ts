@@ -19,7 +19,6 @@ import { createDocumentLimitRules } from './core/plugins/document-limits.js';
 import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js';
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
-import { NoSubscriptionsOverHttpRule } from './core/plugins/subscriptions-over-http.js';
 import { createHideSuggestionsPlugin } from './core/plugins/hide-suggestions.js';
 import { createTransportOptions, installTransportRules } from './core/transport.js';
 import type { Logger } from './core/logger.js';
@@ -115,7 +114,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     hideSchemaDetailsFromClientErrors: production,
     // Limits checked before execution; each rejection is a 400 that states the limit.
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [...documentLimitRules, NoSubscriptionsOverHttpRule],
+    validationRules: documentLimitRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildSchema, GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { buildSchema, GraphQLError, Kind, parse, print, specifiedRules, validate } from 'graphql';
 import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
-import { NoSubscriptionsOverHttpRule, SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/plugins/subscriptions-over-http.js';
+import { SUBSCRIPTIONS_OVER_HTTP_MESSAGE } from '../src/core/plugins/subscriptions-over-http.js';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from '../src/sandbox.js';
 import { startHarness, type Harness } from './helpers/harness.js';
+import { subscribe } from './helpers/subscriptions.js';
+import { until } from './helpers/until.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,14 +27,20 @@ describe('the gateway server', () => {
   });
 
   it('opens Sandbox with a collection of operations that all run on the demo data, deploying a model version among them', async () => {
-    const operations = parse(SANDBOX_DOCUMENT).definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d.name.value] : []));
-    expect(operations).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus']);
-    for (const operationName of operations) {
+    const definitions = parse(SANDBOX_DOCUMENT).definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d] : []));
+    const operations = definitions.map((d) => d.name!.value);
+    expect(operations).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus', 'ServiceChanged']);
+    for (const operationName of operations.slice(0, 3)) {
       const res = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, operationName }) });
       const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
       expect({ operationName, errors: body.errors }).toEqual({ operationName, errors: undefined });
       expect(Object.values(body.data!).every((v) => v !== null)).toBe(true);
     }
+    // The subscription runs over WebSocket, as Sandbox sends it.
+    const s = subscribe(h.wsUrl, print({ kind: Kind.DOCUMENT, definitions: [definitions[3]!] }));
+    await until(() => s.results.length === 1);
+    expect(s.results[0]).toEqual({ data: { serviceChanged: expect.objectContaining({ name: 'qwen_sandbox_demo' }) } });
+    s.unsubscribe();
     h.resetCalls();
   });
 
@@ -151,19 +159,27 @@ describe('subscriptions over HTTP', () => {
     expect(h.actions()).toEqual([]);
   });
 
-  it('refuses a subscription sent by GET the same way', async () => {
+  it('refuses a subscription sent by GET with 405 pointing to WebSocket', async () => {
     h.resetCalls();
     const res = await fetch(`${h.url}?query=${encodeURIComponent('subscription { tensorboardChanged(id: "tb-1") { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     const { extensions: _cost, ...result } = (await res.json()) as Record<string, unknown>;
-    expect([res.status, result]).toEqual([400, { errors: [refusal] }]);
+    // GET serves queries only (405, Allow: POST, as for mutations); the message says where subscriptions go.
+    expect([res.status, res.headers.get('allow'), result]).toEqual([405, 'POST', { errors: [refusal] }]);
     expect(h.actions()).toEqual([]);
   });
 
-  it('refuses them once the schema has a Subscription type too', () => {
-    const schema = buildSchema('type Query { ok: Boolean } type Subscription { modelChanged: ID }');
-    const errors = validate(schema, parse('subscription OnChange { modelChanged }'), [...specifiedRules, NoSubscriptionsOverHttpRule]);
-    expect(errors.map((e) => e.message)).toEqual([SUBSCRIPTIONS_OVER_HTTP_MESSAGE]);
-    expect(validate(schema, parse('{ ok }'), [...specifiedRules, NoSubscriptionsOverHttpRule])).toEqual([]);
+  it('runs the query of a document that also holds a subscription, as Sandbox sends its collection', async () => {
+    h.resetCalls();
+    const document = `query Count { tensorboards(first: 1) { totalCount } }\nsubscription Live { tensorboardChanged(id: "tb-1") { id } }`;
+    const ran = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, operationName: 'Count' }) });
+    expect(ran.status).toBe(200);
+    expect(((await ran.json()) as { data: unknown }).data).toEqual({ tensorboards: { totalCount: expect.any(Number) } });
+    expect(h.actions()).toEqual(['ListTensorboards']);
+    h.resetCalls();
+    const refused = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document, operationName: 'Live' }) });
+    const { extensions: _cost, ...result } = (await refused.json()) as Record<string, unknown>;
+    expect([refused.status, result]).toEqual([400, { errors: [{ ...refusal, locations: [{ line: 2, column: 1 }] }] }]);
+    expect(h.actions()).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
 import { checkNestedArguments, type ArgumentChecks } from './argument-checks.js';
 import { checkArgumentLimits } from './argument-limits.js';
+import { subscriptionOverHttpError } from './subscriptions-over-http.js';
 import { DocumentTooComplexError, estimateCost, type CallerBudgets, type CostModel, type ThrottleStatus } from './cost.js';
 
 /**
@@ -64,6 +65,8 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
+          const overHttp = subscriptionOverHttpError(operation);
+          if (overHttp) throw overHttp;
           const { caller } = contextValue;
           const needed = operation.operation === 'mutation' ? 'write' : 'read';
           if (!caller.scopes.has(needed)) {
@@ -105,9 +108,13 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
             );
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ request, operation, response, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          // Apollo refuses a GET of anything but a query (405) before plugins see the operation;
+          // a subscription is told where it is served, as over POST.
+          const overHttp = request.http?.method === 'GET' && operation ? subscriptionOverHttpError(operation) : undefined;
+          if (overHttp) result.errors = [{ message: overHttp.message, locations: overHttp.locations ?? [], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }];
           result.extensions = { ...result.extensions, cost: { estimated, actualUpstreamCalls: contextValue.upstream?.callCount ?? 0, throttleStatus: status } };
         },
       };
