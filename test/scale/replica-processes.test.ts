@@ -61,12 +61,15 @@ const upstreamCalls = async () => ((await (await fetch(`${origin}/__emulator/cal
 describe('three gateway processes sharing one Redis', () => {
   it('share one caller budget of 30: 90 one-call reads across them reach PAI about 30 times', async () => {
     await fetch(`${origin}/__emulator/calls`, { method: 'DELETE' });
+    const started = performance.now();
     const results = await Promise.all(Array.from({ length: 90 }, (_, i) => gql(urls[i % 3]!, { query: `{ model(id: "budget-${i}") { id } }` })));
+    const seconds = (performance.now() - started) / 1000;
     const calls = await upstreamCalls();
     const refused = results.filter((r) => r.status === 429 && r.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
-    // 30 in the bucket, plus at most what it refilled (1 per second) while the reads ran.
+    // 30 in the bucket, plus at most what it refilled (1 per second) while the reads ran: the
+    // bound follows the time they took, so a slow machine cannot fail it.
     expect(calls).toBeGreaterThanOrEqual(30);
-    expect(calls).toBeLessThanOrEqual(36);
+    expect(calls).toBeLessThanOrEqual(30 + Math.ceil(seconds) + 1);
     expect(refused.length).toBe(90 - calls);
     expect(results.filter((r) => r.status === 200).every((r) => r.body.data?.model === null)).toBe(true);
   }, 60_000);
