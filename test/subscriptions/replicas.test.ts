@@ -110,6 +110,8 @@ describe('subscriptions on several replicas sharing Redis', () => {
     const subscribers = [watch(a, id), watch(b, id)];
     await until(() => subscribers.every((s) => s.results.length === 1));
     expect(reads(a)).toBe(2);
+    // A loop arms its next poll after sharing the state it sent: wait for both before moving time.
+    await until(() => a.scheduler.pending === 1 && b.scheduler.pending === 1);
     await interval(a, b);
     expect(reads(a)).toBe(4);
     const keys = await a.redis.keys('pai-graph:feed:*');
