@@ -245,9 +245,16 @@ describe('transport errors in the GraphQL-over-HTTP shape', () => {
     ['an application/graphql-response+json body', '/graphql', { method: 'POST', headers: { 'content-type': 'application/graphql-response+json' }, body: '{"query":"{ __typename }"}' }, 415, graphqlError('Send the operation as application/json (GraphQL over HTTP) or as a GET query string; this content type is not accepted.', 'UNSUPPORTED_MEDIA_TYPE')],
     ['a malformed content type', '/graphql', { method: 'POST', headers: { 'content-type': '/;;' }, body: '{}' }, 415, graphqlError('Send the operation as application/json (GraphQL over HTTP) or as a GET query string; this content type is not accepted.', 'UNSUPPORTED_MEDIA_TYPE')],
     ['an unknown path', '/nope', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, 404, graphqlError('Nothing is served at this method and path: GraphQL is served at /graphql.', 'NOT_FOUND')],
-    ['an unsupported method', '/graphql', { method: 'DELETE' }, 404, graphqlError('Nothing is served at this method and path: GraphQL is served at /graphql.', 'NOT_FOUND')],
+    ['an unsupported method', '/graphql', { method: 'DELETE' }, 405, graphqlError('/graphql does not take DELETE: send GET or POST.', 'BAD_REQUEST')],
+    ['an unsupported method on another path', '/healthz', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }, 405, graphqlError('/healthz does not take PUT: send GET.', 'BAD_REQUEST')],
     ['a URL that does not decode', '/%zz', { method: 'GET' }, 400, graphqlError('The request URL is not valid.', 'BAD_REQUEST')],
   ];
+  it('names the methods a path takes in Allow when it answers 405', async () => {
+    const res = await fetch(h.url, { method: 'DELETE' });
+    expect([res.status, res.headers.get('allow')]).toEqual([405, 'GET, HEAD, POST']);
+    await res.text();
+  });
+
   it.each(cases)('answers %s in the GraphQL shape with its status and code', async (_name, path, init, status, expected) => {
     h.resetCalls();
     const r = await send(path, init);

@@ -18,6 +18,7 @@ export type TransportLimits = Config['transport'];
 const CODES: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
   404: 'NOT_FOUND',
+  405: 'BAD_REQUEST',
   408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -132,5 +133,13 @@ export function installTransportRules(app: FastifyInstance, limits: TransportLim
       .send(errorBody('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
   });
 
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'Nothing is served at this method and path: GraphQL is served at /graphql.'));
+  // A path served with other methods answers 405 with the ones it takes (as Apollo does for a GET
+  // mutation, code BAD_REQUEST); anything else 404.
+  const METHODS = ['GET', 'HEAD', 'POST'] as const;
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    const allowed = METHODS.filter((method) => app.hasRoute({ method, url }));
+    if (allowed.length === 0) return sendError(reply, 404, 'Nothing is served at this method and path: GraphQL is served at /graphql.');
+    return sendError(reply.header('allow', allowed.join(', ')), 405, `${url} does not take ${request.method}: send ${allowed.filter((m) => m !== 'HEAD').join(' or ')}.`);
+  });
 }
