@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import Fastify from 'fastify';
+import { createLogger } from '../src/core/logger.js';
+import { createTransportOptions, installTransportRules } from '../src/core/transport.js';
 import { startHarness, type Harness } from './helpers/harness.js';
+import { until } from './helpers/until.js';
 
 /**
  * Transport limits: what one HTTP request may cost before GraphQL sees it. Bodies are capped at
@@ -260,5 +264,32 @@ describe('transport errors in the GraphQL-over-HTTP shape', () => {
     const r = await send(path, init);
     expect(r).toEqual({ status, type: 'application/json; charset=utf-8', body: expected });
     expect(h.actions()).toEqual([]);
+  });
+});
+
+describe('while the gateway drains', () => {
+  it('answers a request that arrives after closing began with a GraphQL-shaped 503 and closes its connection', async () => {
+    const limits = { maxBodyBytes: 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+    const app = Fastify(createTransportOptions(limits, createLogger({ level: 'silent' })));
+    installTransportRules(app, limits);
+    app.get('/ping', async () => ({ ok: true }));
+    // A shutdown step that takes as long as the test wants (as draining operations does).
+    let finishClosing: (() => void) | undefined;
+    app.addHook('preClose', (done) => void (finishClosing = done));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/ping`;
+    expect((await fetch(url)).status).toBe(200);
+
+    const closed = app.close();
+    await until(() => finishClosing !== undefined);
+    const res = await fetch(url);
+    expect([res.status, res.headers.get('connection'), res.headers.get('content-type'), await res.json()]).toEqual([
+      503,
+      'close',
+      'application/json; charset=utf-8',
+      { errors: [{ message: 'The gateway is shutting down: send the request again (another replica will answer).', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+    ]);
+    finishClosing!();
+    await closed;
   });
 });

@@ -22,6 +22,7 @@ const CODES: Readonly<Record<number, string>> = {
   408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  503: 'SERVICE_UNAVAILABLE',
   431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
 };
 
@@ -53,10 +54,15 @@ function messages(limits: TransportLimits) {
  * Options for the Fastify constructor: the body cap and Node's header and request read
  * timeouts, which answer 408 through `clientErrorHandler`.
  */
-export function createTransportOptions(limits: TransportLimits, logger: Logger): Pick<FastifyHttpOptions<Server>, 'bodyLimit' | 'requestTimeout' | 'http' | 'clientErrorHandler' | 'frameworkErrors'> {
+export function createTransportOptions(
+  limits: TransportLimits,
+  logger: Logger,
+): Pick<FastifyHttpOptions<Server>, 'bodyLimit' | 'requestTimeout' | 'http' | 'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing'> {
   const { timeout, byCode } = messages(limits);
   return {
     bodyLimit: limits.maxBodyBytes,
+    // Requests arriving while the server drains get a GraphQL-shaped 503 (installTransportRules).
+    return503OnClosing: false,
     // Fastify copies its own requestTimeout onto the server after creating it, so it is set
     // there as well as in `http`, where Node checks it against headersTimeout.
     requestTimeout: limits.requestTimeoutMs,
@@ -118,6 +124,19 @@ export function installTransportRules(app: FastifyInstance, limits: TransportLim
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.raw.complete) reply.header('connection', 'close');
     done(null, payload);
+  });
+
+  // While the server drains (SIGTERM), a request arriving on a kept-alive connection is refused
+  // before any work, in the GraphQL shape, and its connection closed so the client's next try
+  // goes to another replica.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    void sendError(reply.header('connection', 'close'), 503, 'The gateway is shutting down: send the request again (another replica will answer).');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
