@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
+import { parseGatewayTokens } from '../src/core/auth.js';
 import { exampleTabs, SANDBOX_VARIABLES } from '../src/sandbox.js';
 import { findChromium, launchOfflineBrowser, type OfflineContext } from './helpers/browser.js';
 import { startHarness, type Harness } from './helpers/harness.js';
@@ -252,6 +253,46 @@ describe('GraphiQL in a real browser, with every request off this machine blocke
       expect(seen.errors).toEqual([]);
     } finally {
       await context.close();
+    }
+  }, 180_000);
+
+  it('authenticates with the Authorization header of the Headers tab, over HTTP and over the WebSocket', async () => {
+    const token = 'graphiql-ide-token-0123456789';
+    const guarded = await startHarness({ callers: { tokens: parseGatewayTokens(`ide:${token}:read`), allowAnonymous: false } });
+    const at = new URL(guarded.url).origin;
+    const tab = exampleTabs()[0]!;
+    const { context, blocked } = await newContext();
+    try {
+      const expected = await guarded.gql(tab.query, JSON.parse(tab.variables!) as Record<string, unknown>, { authorization: `Bearer ${token}` });
+      expect(expected.result.errors).toBeUndefined();
+      const expectedCalls = guarded.actions();
+      guarded.resetCalls();
+      const p = await context.newPage();
+      await p.goto(`${at}/graphiql`);
+      await p.locator('.graphiql-execute-button').waitFor({ timeout: 90_000 });
+      await p.locator('.graphiql-execute-button').click();
+      expect((await result(p, 'UNAUTHENTICATED')).errors).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+      expect(guarded.actions()).toEqual([]);
+
+      await p.getByRole('button', { name: 'Headers' }).click();
+      await p.locator('.graphiql-editor-tool .CodeMirror:visible').click();
+      await p.keyboard.insertText(`{"Authorization": "Bearer ${token}"}`);
+      await p.locator('.graphiql-execute-button').click();
+      expect((await result(p, '"data"')).data).toEqual(expected.result.data);
+      expect(guarded.actions()).toEqual(expectedCalls);
+
+      // The same tab (its headers) with a subscription: the token goes in connectionParams.
+      await p.locator('.graphiql-query-editor .CodeMirror').click();
+      await p.keyboard.press('Control+A');
+      await p.keyboard.press('Delete');
+      await p.keyboard.insertText('subscription WatchService { serviceChanged(name: "qwen25_7b_chat") { name status } }');
+      await p.locator('.graphiql-tab-button', { hasText: 'WatchService' }).waitFor({ timeout: 90_000 });
+      await p.locator('.graphiql-execute-button').click();
+      expect((await result(p, 'serviceChanged')).data).toEqual({ serviceChanged: { name: 'qwen25_7b_chat', status: expect.any(String) } });
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+      await guarded.close();
     }
   }, 180_000);
 
