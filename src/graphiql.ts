@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ExampleTab } from './sandbox.js';
 
 /**
@@ -170,9 +170,12 @@ export function installGraphiql(app: FastifyInstance, options: { endpoint: strin
     return reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').type('text/html; charset=utf-8').send(html);
   });
 
-  app.get<{ Params: { hash: string; name: string } }>(`${GRAPHIQL_PATH}/assets/:hash/:name`, async (request: FastifyRequest<{ Params: { hash: string; name: string } }>, reply: FastifyReply) => {
+  app.get<{ Params: { hash: string; name: string } }>(`${GRAPHIQL_PATH}/assets/:hash/:name`, async (request, reply) => {
     const asset = (await load()).assets.get(`${request.params.hash}/${request.params.name}`);
-    if (!asset) return reply.callNotFound();
+    if (!asset) {
+      reply.callNotFound();
+      return reply;
+    }
     const gzipped = acceptsGzip(request.headers['accept-encoding']);
     reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding').type(asset.type);
     if (gzipped) reply.header('content-encoding', 'gzip');

@@ -202,9 +202,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
-  app.get('/', (_req, reply) => reply.redirect('/graphql'));
   // The IDE that needs no CDN: public like the Sandbox page, its requests authenticate as any.
+  // Without Sandbox (production with GRAPHIQL=true), it is where / leads.
   if (config.http.graphiql) installGraphiql(app, { endpoint: '/graphql', tabs: exampleTabs() });
+  const home = production && config.http.graphiql ? GRAPHIQL_PATH : '/graphql';
+  app.get('/', (_req, reply) => reply.redirect(home));
   app.get('/healthz', async () => ({ status: 'ok' }));
   // With METRICS_TOKEN set, only a scraper that sends it may read the gateway's traffic and callers.
   const authenticateScraper = async (request: FastifyRequest, reply: FastifyReply) => {

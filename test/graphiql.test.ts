@@ -139,6 +139,26 @@ describe('with GRAPHIQL=false, the production default', () => {
   });
 });
 
+describe('with GRAPHIQL=true in production', () => {
+  it('serves /graphiql, where / leads in place of the Sandbox page production has not', async () => {
+    const prod = await startHarness({ env: 'production', graphiql: true });
+    try {
+      const at = new URL(prod.url).origin;
+      expect((await fetch(`${at}/graphiql`)).status).toBe(200);
+      const home = await fetch(`${at}/`, { redirect: 'manual' });
+      expect({ status: home.status, location: home.headers.get('location') }).toEqual({ status: 302, location: '/graphiql' });
+      expect(prod.actions()).toEqual([]);
+    } finally {
+      await prod.close();
+    }
+  });
+
+  it('keeps / leading to the Sandbox page outside production', async () => {
+    const home = await fetch(`${origin}/`, { redirect: 'manual' });
+    expect({ status: home.status, location: home.headers.get('location') }).toEqual({ status: 302, location: '/graphql' });
+  });
+});
+
 const executablePath = findChromium();
 const NO_BROWSER = 'No Chromium found (install Debian’s chromium package, or set CHROME_PATH): the browser tests of GraphiQL are skipped.';
 
