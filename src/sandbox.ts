@@ -1,3 +1,7 @@
+import type { ApolloServerPlugin, BaseContext, GraphQLServerContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+
 /**
  * The operations Apollo Sandbox opens with in development, a small collection that works on the
  * demo data: the model list, deploying a model version to EAS, and polling the new service.
@@ -37,3 +41,64 @@ subscription ServiceChanged {
 `;
 
 export const SANDBOX_VARIABLES = { first: 5, filter: { domain: 'nlp' } };
+
+/** One tab of GraphiQL's preloaded editor: an example operation and its variables (JSON). */
+export interface ExampleTab {
+  readonly query: string;
+  readonly variables?: string;
+}
+
+/**
+ * The Sandbox collection as GraphiQL tabs, one operation each (the run button then runs it
+ * without asking which), each with the variables it declares; the welcome comment opens the first.
+ */
+export function exampleTabs(): ExampleTab[] {
+  const operations = parse(SANDBOX_DOCUMENT).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operations.map((operation, index) => {
+    const start = index === 0 ? 0 : operation.loc!.start;
+    const query = `${SANDBOX_DOCUMENT.slice(start, operation.loc!.end)}\n`;
+    const declared = new Set(operation.variableDefinitions?.map((v) => v.variable.name.value));
+    const variables = Object.fromEntries(Object.entries(SANDBOX_VARIABLES).filter(([name]) => declared.has(name)));
+    return Object.keys(variables).length ? { query, variables: JSON.stringify(variables, null, 2) } : { query };
+  });
+}
+
+/**
+ * Apollo Sandbox as the landing page of /graphql, opened with the example collection. Sandbox
+ * loads from Apollo's CDN; offline, its page shows a fallback, to which this adds a link to the
+ * gateway's own GraphiQL (`graphiqlPath`) when that is served.
+ */
+export function createSandboxLandingPage<TContext extends BaseContext>(options: { graphiqlPath: string | undefined }): ApolloServerPlugin<TContext> {
+  const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false });
+  const { graphiqlPath } = options;
+  if (!graphiqlPath) return sandbox as ApolloServerPlugin<TContext>;
+  // The spread keeps Apollo's marker that this plugin replaces its implicit landing page.
+  return {
+    ...(sandbox as ApolloServerPlugin<TContext>),
+    async serverWillStart(service) {
+      const listener = await sandbox.serverWillStart?.(service as GraphQLServerContext);
+      const render = listener?.renderLandingPage;
+      if (!listener || !render) return listener;
+      return {
+        ...listener,
+        async renderLandingPage() {
+          const page = await render();
+          return { html: async () => linkGraphiql(typeof page.html === 'string' ? page.html : await page.html(), graphiqlPath) };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Puts the GraphiQL link in Sandbox's offline fallback (or, should Apollo drop it, at the end of
+ * the page). Sandbox's frame holder covers the whole page even while empty, so until Sandbox
+ * fills it, it lets clicks through to the link (a style with the page's CSP nonce).
+ */
+function linkGraphiql(html: string, path: string): string {
+  const link = `<p class="graphiql-link"><a href="${path}">Open GraphiQL</a>: this gateway serves it, with the same example operations, and it works offline.</p>`;
+  const nonce = /nonce="?([0-9a-f]+)/.exec(html)?.[1];
+  const style = nonce ? `<style nonce="${nonce}">#embeddableSandbox:empty { pointer-events: none; }</style>` : '';
+  const fallback = /<div class="fallback">[\s\S]*?(?=<\/div>)/;
+  return fallback.test(html) ? html.replace(fallback, (content) => `${content}  ${link}\n${style}`) : html.replace('</body>', `${link}</body>`);
+}

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -33,7 +32,8 @@ import { EVAL_TASK_SECRET_FIELDS, evalTaskArgumentChecks, evalTaskCosts, evalTas
 import { modelArgumentChecks, modelCosts } from './models/index.js';
 import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
-import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox.js';
+import { createSandboxLandingPage, exampleTabs } from './sandbox.js';
+import { GRAPHIQL_PATH, installGraphiql } from './graphiql.js';
 import { tensorboardArgumentChecks, tensorboardCosts, tensorboardFeeds } from './tensorboards/index.js';
 import { SERVICE_SECRET_FIELDS, serviceArgumentChecks, serviceCosts, serviceFeeds } from './services/index.js';
 
@@ -139,7 +139,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false }),
+        : createSandboxLandingPage<Context>({ graphiqlPath: config.http.graphiql ? GRAPHIQL_PATH : undefined }),
     ],
   });
   await apollo.start();
@@ -201,7 +201,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     },
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], preHandler: authenticateRequest, handler });
-  app.get('/', (_req, reply) => reply.redirect('/graphql'));
+  // The IDE that needs no CDN: public like the Sandbox page, its requests authenticate as any.
+  // Without Sandbox (production with GRAPHIQL=true), it is where / leads.
+  if (config.http.graphiql) installGraphiql(app, { endpoint: '/graphql', tabs: exampleTabs() });
+  const home = production && config.http.graphiql ? GRAPHIQL_PATH : '/graphql';
+  app.get('/', (_req, reply) => reply.redirect(home));
   app.get('/healthz', async () => ({ status: 'ok' }));
   // With METRICS_TOKEN set, only a scraper that sends it may read the gateway's traffic and callers.
   const authenticateScraper = async (request: FastifyRequest, reply: FastifyReply) => {

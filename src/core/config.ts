@@ -115,6 +115,7 @@ const EnvSchema = z.object({
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins such as https://app.example.com'))),
   ),
   INTROSPECTION: optional(bool),
+  GRAPHIQL: optional(bool),
   PERSISTED_DOCUMENTS_FILE: optional(z.string().trim().min(1)),
   ROUTER_SECRET: optional(token),
   METRICS_TOKEN: optional(token),
@@ -199,6 +200,8 @@ export interface Config {
     /** Origins allowed by CORS; empty: no cross-origin access. */
     readonly corsOrigins: readonly string[];
     readonly introspection: boolean;
+    /** Serve the self-hosted GraphiQL IDE at /graphiql (GRAPHIQL; default: outside production). */
+    readonly graphiql: boolean;
     /** A persisted-document manifest (read by main.ts), and whether only its documents may run. */
     readonly persistedDocuments: { readonly file: string; readonly only: boolean } | undefined;
     /** When set, `_service` and `_entities` need it in `x-router-secret` (only the router may use them). */
@@ -349,6 +352,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: {
       corsOrigins: e.CORS_ORIGINS ?? [],
       introspection: e.INTROSPECTION ?? nodeEnv !== 'production',
+      graphiql: e.GRAPHIQL ?? nodeEnv !== 'production',
       routerSecret: e.ROUTER_SECRET ? new Secret(e.ROUTER_SECRET) : undefined,
       persistedDocuments: e.PERSISTED_DOCUMENTS_FILE ? { file: e.PERSISTED_DOCUMENTS_FILE, only: e.PERSISTED_DOCUMENTS_ONLY ?? false } : undefined,
       metricsToken: e.METRICS_TOKEN ? new Secret(e.METRICS_TOKEN) : undefined,

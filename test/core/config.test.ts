@@ -84,6 +84,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ MAX_BODY_BYTES: '65536', HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '2000' }).transport).toEqual({ maxBodyBytes: 65536, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
   });
 
+  it('serves GraphiQL outside production unless GRAPHIQL says otherwise', () => {
+    expect(loadConfig({}).http.graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).http.graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).http.graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true' }).http.graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: 'false' }).http.graphiql).toBe(false);
+    expect(errorOf({ GRAPHIQL: 'yes' })).toBe('Invalid configuration: GRAPHIQL must be true or false (got "yes")');
+  });
+
   it('reads the JWT clock skew (30 s by default)', () => {
     const jwks = { GATEWAY_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' };
     expect(loadConfig(jwks).auth.jwt).toMatchObject({ clockSkewSeconds: 30 });

@@ -105,6 +105,8 @@ export async function startHarness(
     trustedDocuments?: { manifest: ReadonlyMap<string, string>; only: boolean };
     /** NODE_ENV of the gateway (default test); production turns introspection, Sandbox and field suggestions off. */
     env?: 'test' | 'development' | 'production';
+    /** GRAPHIQL: serve the IDE at /graphiql (default: outside production, as in config). */
+    graphiql?: boolean;
     /** ROUTER_SECRET: only requests carrying it may use _service and _entities. */
     routerSecret?: string;
     corsOrigins?: string[];
@@ -165,7 +167,7 @@ export async function startHarness(
   const { app } = await createServer({
     env: opts.env ?? 'test',
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
-    http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
+    http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', graphiql: opts.graphiql ?? opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
     upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS },
     subscriptions: { pollMs: 5000, maxPerCaller: 20, maxConnections: 1000, ...opts.subscriptions } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments, scheduler: opts.subscriptions?.scheduler, redis: opts.subscriptions?.redis, budgets: opts.budgets });
