@@ -93,9 +93,9 @@ describe('GraphiQL assets same-origin', () => {
     expect(settings.endpoint).toBe('/graphql');
     expect(settings.tabs).toEqual(exampleTabs());
     const operations = settings.tabs.map((t) => parse(t.query).definitions.map((d) => (d.kind === 'OperationDefinition' ? d.name?.value : d.kind)));
-    expect(operations).toEqual([['ModelList'], ['DeployModelVersion'], ['ServiceStatus']]);
+    expect(operations).toEqual([['ModelList'], ['DeployModelVersion'], ['ServiceStatus'], ['ServiceChanged']]);
     expect(settings.tabs[0]!.query).toMatch(/^# Welcome to pai-graph/);
-    expect(settings.tabs.map((t) => (t.variables === undefined ? undefined : JSON.parse(t.variables)))).toEqual([SANDBOX_VARIABLES, undefined, undefined]);
+    expect(settings.tabs.map((t) => (t.variables === undefined ? undefined : JSON.parse(t.variables)))).toEqual([SANDBOX_VARIABLES, undefined, undefined, undefined]);
   });
 
   it('answers 404 for a file it does not serve, and for a file under an old hash', async () => {
@@ -222,7 +222,7 @@ describe('GraphiQL in a real browser, with every request off this machine blocke
       const seen = watch(p);
       await p.goto(`${origin}/graphiql`);
       await p.locator('.graphiql-execute-button').waitFor({ timeout: 90_000 });
-      expect(await p.locator('.graphiql-tab-button').allTextContents()).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus']);
+      expect(await p.locator('.graphiql-tab-button').allTextContents()).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus', 'ServiceChanged']);
       // Loading the IDE (and its schema introspection) costs no upstream call.
       expect(h.actions()).toEqual([]);
 
