@@ -32,7 +32,8 @@ interface ListArgs {
 /** `Model.versions` arguments: the window wanted and the upstream query. */
 const versionsArgs = (args: ListArgs) => ({
   window: readWindow(args),
-  query: { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') },
+  // Without filter or order (the usual nested list) there is nothing to check or send.
+  query: args.filter == null && args.orderBy == null ? {} : { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') },
 });
 const versionArg = (name: unknown) => parseInput(versionName, name, 'name');
 
