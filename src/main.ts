@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, describeCredentials, loadConfig, type Config, type UpstreamTarget } from './core/config.js';
-import { createRedis } from './core/redis.js';
 import { createSharedCallerBudgets, createSharedDocumentCache } from './core/shared-state.js';
 import { createMemoryReadCache, createTtlTable } from './core/upstream/read-cache.js';
 import { createRedisReadCache } from './core/upstream/redis-read-cache.js';
@@ -16,7 +15,7 @@ import { createMetrics, type Metrics } from './core/metrics.js';
 import { readManifest } from './core/plugins/trusted-documents.js';
 import { createSigner } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
-import { createEmulator, type Emulator } from './emulator/index.js';
+import type { Emulator } from './emulator/index.js';
 import { createServer } from './server.js';
 
 /** The read cache PAI_CACHE_TTLS asks for: in Redis when REDIS_URL is set, else in this process. */
@@ -71,6 +70,8 @@ async function main() {
     // Demo mode: an AccessKey pair only this process knows, so every demo call is V3-signed
     // and verified by the emulator exactly as PAI would.
     const credential = { accessKeyId: `DEMO${randomBytes(8).toString('hex').toUpperCase()}`, accessKeySecret: new Secret(randomBytes(24).toString('base64url')) };
+    // Loaded only in demo mode: a gateway in front of PAI keeps neither the emulator nor its demo data in memory.
+    const { createEmulator } = await import('./emulator/index.js');
     emulator = createEmulator({ accessKeys: [credential], demoData: config.emulator.demoData });
     const url = await emulator.listen(config.emulator.port ?? 0, config.emulator.host);
     target = { origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, url])) as UpstreamTarget['origins'], credentials: { kind: 'accessKey', credential } };
@@ -84,7 +85,8 @@ async function main() {
     createSigner(target.credentials, { onCredentialError: (message) => logger.error(`credentials file not reloaded, still signing with the last good credentials: ${message}`) }),
   );
   const metrics = createMetrics();
-  const redis = config.redis ? createRedis(config.redis.url.reveal(), logger) : undefined;
+  // ioredis (about 8 MB resident) is loaded only when REDIS_URL asks for it.
+  const redis = config.redis ? (await import('./core/redis.js')).createRedis(config.redis.url.reveal(), logger) : undefined;
   const rateLog = redis
     ? createSharedRateLog({
         redis,

@@ -39,16 +39,33 @@ export function createBatchLoader<K, V, C = K>(
   );
 }
 
-/** A loader cache that reports each load it answers without calling upstream (for metrics). */
-class CountingMap<K, V> extends Map<K, V> {
-  constructor(private readonly onHit: () => void) {
-    super();
-  }
+/**
+ * A loader cache that reports each load it answers without calling upstream (for metrics).
+ * It wraps a Map rather than extending it: a `super.get` in a Map subclass is markedly slower,
+ * and every load and prime goes through `get`.
+ */
+class CountingMap<K, V> {
+  private readonly map = new Map<K, V>();
 
-  override get(key: K): V | undefined {
-    const value = super.get(key);
+  constructor(private readonly onHit: () => void) {}
+
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
     if (value !== undefined) this.onHit();
     return value;
+  }
+
+  set(key: K, value: V): this {
+    this.map.set(key, value);
+    return this;
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
   }
 }
 
@@ -58,11 +75,24 @@ export const loaderFactory =
   <K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> =>
     createKeyedLoader<K, V, C>(load, { ...options, onHit });
 
-/** JSON with sorted keys: equal objects give equal cache keys whatever their key order. */
+/**
+ * JSON with sorted keys: equal objects give equal cache keys whatever their key order. Written
+ * out by hand because every keyed list load computes one (JSON.stringify with a replacer
+ * that re-sorts each object into a new one cost a tenth of the allocations of an operation
+ * listing 20 models' versions). `undefined` properties are left out, as JSON.stringify does.
+ */
 export function stableKey(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : stableKey(v))).join(',')}]`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return stableKey((value as { toJSON(): unknown }).toJSON());
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stableKey(v)}`;
+  }
+  return `${out}}`;
 }
 
 /** A read whose NOT_FOUND answer means "no such object": resolves to null instead. */

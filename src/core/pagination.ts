@@ -107,16 +107,27 @@ export interface Connection<T> {
   totalCount: number;
 }
 
+/**
+ * A connection over one window. `edges` (one cursor encoded per item) is built only when a
+ * client selects it: lists nested under lists (20 models' versions) mostly ask for `nodes`.
+ */
+class WindowConnection<T> implements Connection<T> {
+  private built: Edge<T>[] | undefined;
+  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
+
+  constructor(
+    private readonly start: number,
+    readonly nodes: T[],
+    readonly totalCount: number,
+  ) {
+    this.pageInfo = { hasNextPage: start + nodes.length < totalCount, endCursor: nodes.length ? encodeCursor(start + nodes.length - 1) : null };
+  }
+
+  get edges(): Edge<T>[] {
+    return (this.built ??= this.nodes.map((node, i) => ({ cursor: encodeCursor(this.start + i), node })));
+  }
+}
+
 export function toConnection<T>(window: Window, page: Page<T>): Connection<T> {
-  const nodes = [...page.items];
-  const edges = nodes.map((node, i) => ({ cursor: encodeCursor(window.start + i), node }));
-  return {
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: window.start + nodes.length < page.totalCount,
-      endCursor: edges.length ? edges[edges.length - 1]!.cursor : null,
-    },
-    totalCount: page.totalCount,
-  };
+  return new WindowConnection(window.start, [...page.items], page.totalCount);
 }

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Accessibility } from '../core/enums.js';
+import { selectedArguments } from '../core/selection.js';
 import {
   ModelApprovalStatus,
   ModelFormatType,
@@ -23,7 +24,7 @@ const parseOptions = (options: string | null | undefined): unknown => {
 export const modelResolvers: Resolvers = {
   Query: {
     models: (_p, args, { models }) => models.list(args),
-    model: (_p, { id }, { models }) => models.model(id),
+    model: (_p, { id }, { models }, info) => models.modelWithVersions(id, selectedArguments(info, 'versions')),
   },
 
   Mutation: {

@@ -32,7 +32,8 @@ interface ListArgs {
 /** `Model.versions` arguments: the window wanted and the upstream query. */
 const versionsArgs = (args: ListArgs) => ({
   window: readWindow(args),
-  query: { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') },
+  // Without filter or order (the usual nested list) there is nothing to check or send.
+  query: args.filter == null && args.orderBy == null ? {} : { ...parseInput(ModelVersionFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') },
 });
 const versionArg = (name: unknown) => parseInput(versionName, name, 'name');
 
@@ -50,6 +51,10 @@ export const modelArgumentChecks: ArgumentChecks = {
 export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
   const modelRef = (id: string) => ({ modelId: id });
   const versionRef = (modelId: string, name: string) => ({ modelId, name });
+  const loadVersions = async (modelId: string, args: ListArgs) => {
+    const { window, query } = versionsArgs(args);
+    return loaders.versionList.load({ modelId, query, window });
+  };
 
   return {
     loaders,
@@ -58,6 +63,20 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
     // (`_entities`) then nulls only the bad one.
     model: async (id: string): Promise<ModelDTO | null> => loaders.modelById.load(parseInput(modelId, id, 'id')),
 
+    /**
+     * `Query.model`: the model, and the version lists selected under it (`versionsArgs`, one per
+     * selection) started at the same time rather than after GetModel answers. Their id is the
+     * argument, so they do not need the model; `Model.versions` then finds them in the loader.
+     * For a model that does not exist the early list is one wasted call, whose error nobody
+     * reads (the model is null and its versions are never resolved).
+     */
+    async modelWithVersions(id: string, versionsSelected: readonly ListArgs[]): Promise<ModelDTO | null> {
+      const checked = parseInput(modelId, id, 'id');
+      const model = loaders.modelById.load(checked);
+      for (const args of versionsSelected) loadVersions(checked, args).catch(() => undefined);
+      return model;
+    },
+
     async list(args: ListArgs) {
       const window = readWindow(args);
       const query = { ...parseInput(ModelFilterInput, args.filter, 'filter'), ...parseInput(OrderInput, args.orderBy, 'orderBy') };
@@ -65,8 +84,8 @@ export function createModelsService(api: ModelsApi, loaders: ModelLoaders) {
     },
 
     async versions(modelId: string, args: ListArgs) {
-      const { window, query } = versionsArgs(args);
-      return toConnection(window, await loaders.versionList.load({ modelId, query, window }));
+      const { window } = versionsArgs(args);
+      return toConnection(window, await loadVersions(modelId, args));
     },
 
     /** `modelId` comes from a parent model, or from a router's reference: checked like any id. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -56,6 +57,32 @@ describe('listing models', () => {
     expect(r.body.data!.a.id).toBe(id);
     expect(r.body.data!.b.id).toBe(id);
     expect(h.actions()).toEqual(['GetModel', 'ListModelVersions']);
+  });
+
+  it('asks for a model and the versions selected under it together, without waiting for GetModel to answer', async () => {
+    const [id] = await allModelIds();
+    h.resetCalls();
+    const release = h.hold('GetModel');
+    const pending = h.gql(`query($id: ID!, $n: Int!) { model(id: $id) { id ... on Model { versions(first: $n) { totalCount nodes { name } } } skipped: versions(first: 3) @skip(if: true) { totalCount } } }`, { id, n: 2 });
+    // GetModel is held at the gateway's edge; its versions reach PAI all the same.
+    await until(() => h.actions().includes('ListModelVersions'));
+    expect(h.actions()).toEqual(['ListModelVersions']);
+    release();
+    const r = await pending;
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.model.id).toBe(id);
+    expect(r.body.data!.model.versions.nodes).toHaveLength(2);
+    expect(r.body.data!.model.skipped).toBeUndefined();
+    // One list for the selection that runs (the skipped one costs nothing), then the model.
+    expect(h.actions()).toEqual(['ListModelVersions', 'GetModel']);
+    expect(h.emulator.calls[0]!.query).toBe('PageNumber=1&PageSize=2');
+  });
+
+  it('answers null without an error for an unknown model id whose versions were asked for together with it', async () => {
+    const r = await h.gql(`{ model(id: "model-doesnotexist000000") { id versions { totalCount } } }`);
+    expect(r.status).toBe(200);
+    expect(r.result).toEqual({ data: { model: null } });
+    expect(h.actions().sort()).toEqual(['GetModel', 'ListModelVersions']);
   });
 
   it('answers null without an error for an unknown model id, after one upstream call', async () => {

@@ -5,7 +5,7 @@ import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildPath, buildQuery, encodeBody, sdkOrder } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
-import { createHttp, HttpTimeoutError, type HeaderReader } from './http.js';
+import { createHttp, HeaderList, HttpTimeoutError, type HeaderReader } from './http.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
 import type { Signer } from './signer.js';
@@ -56,7 +56,7 @@ export interface UpstreamClient {
 
 interface Prepared {
   readonly url: URL;
-  readonly headers: Headers;
+  readonly headers: HeaderList;
   readonly body: string | undefined;
 }
 
@@ -177,8 +177,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** One attempt: sign, send, read, map. Throws typed errors only. */
-  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: { url: URL; headers: Headers; body: string | undefined }, opts: CallOptions, timeout: number): Promise<Res> {
-    const headers = new Headers(built.headers);
+  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: Prepared, opts: CallOptions, timeout: number): Promise<Res> {
+    const headers = built.headers.copy();
     await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
     const started = performance.now();
@@ -246,18 +246,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const product = PRODUCTS[op.product];
     const query = buildQuery(sdkOrder(input.query, op.opaque));
     const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
-    const headers = new Headers({
-      accept: 'application/json',
-      'user-agent': USER_AGENT,
-      'x-acs-action': op.action,
-      'x-acs-version': product.version,
-    });
-    if (requestId) headers.set('x-request-id', requestId);
+    const flat = ['accept', 'application/json', 'user-agent', USER_AGENT, 'x-acs-action', op.action, 'x-acs-version', product.version];
+    if (requestId) flat.push('x-request-id', requestId);
     let body: string | undefined;
     if (op.bodyType !== 'none' && input.body) {
       body = encodeBody(op.bodyType, input.body, op.opaque);
-      headers.set('content-type', CONTENT_TYPE[op.bodyType]);
+      flat.push('content-type', CONTENT_TYPE[op.bodyType]);
     }
+    const headers = new HeaderList(flat);
     return { url, headers, body };
   }
 

@@ -30,11 +30,51 @@ export interface HeaderReader {
   get(name: string): string | null | undefined;
 }
 
+/**
+ * The headers of one upstream request as a flat list of lower-case names and values, the
+ * form undici's `request` takes as it is. A WHATWG `Headers` validates and lower-cases every
+ * name on each `set`, sorts on every iteration and was copied twice per call; this is built
+ * once by the client (from constant, already lower-case names) and signed in place.
+ */
+export class HeaderList implements Iterable<[string, string]> {
+  /** name, value, name, value, ... */
+  readonly flat: string[];
+
+  constructor(flat: string[] = []) {
+    this.flat = flat;
+  }
+
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    for (let i = 0; i < this.flat.length; i += 2) if (this.flat[i] === key) return this.flat[i + 1]!;
+    return null;
+  }
+
+  set(name: string, value: string): void {
+    const key = name.toLowerCase();
+    for (let i = 0; i < this.flat.length; i += 2) {
+      if (this.flat[i] === key) {
+        this.flat[i + 1] = value;
+        return;
+      }
+    }
+    this.flat.push(key, value);
+  }
+
+  copy(): HeaderList {
+    return new HeaderList(this.flat.slice());
+  }
+
+  *[Symbol.iterator](): Iterator<[string, string]> {
+    for (let i = 0; i < this.flat.length; i += 2) yield [this.flat[i]!, this.flat[i + 1]!];
+  }
+}
+
 export interface HttpRequest {
   readonly method: HttpMethod;
   readonly url: URL;
   /** Signed headers, as sent. */
-  readonly headers: Headers;
+  readonly headers: HeaderList;
   readonly body: string | undefined;
   /** The operation's signal: its end aborts the request. */
   readonly signal: AbortSignal | undefined;
@@ -125,7 +165,7 @@ export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | 
 
   async function viaKy(req: HttpRequest): Promise<HttpAnswer> {
     try {
-      const response = await kyHttp(req.url, { method: req.method, headers: req.headers, body: req.body, signal: req.signal, timeout: req.timeout });
+      const response = await kyHttp(req.url, { method: req.method, headers: [...req.headers], body: req.body, signal: req.signal, timeout: req.timeout });
       return { status: response.status, headers: response.headers, text: await response.text() };
     } catch (err) {
       throw err instanceof TimeoutError ? new HttpTimeoutError() : err;
@@ -134,10 +174,8 @@ export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | 
 
   async function viaUndici(req: HttpRequest): Promise<HttpAnswer> {
     const signal = new AttemptSignal(req.signal, req.timeout);
-    const headers: string[] = [];
-    req.headers.forEach((value, name) => headers.push(name, value));
     try {
-      const answer = await agent.request({ origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, method: req.method, headers, body: req.body ?? null, signal });
+      const answer = await agent.request({ origin: req.url.origin, path: `${req.url.pathname}${req.url.search}`, method: req.method, headers: req.headers.flat, body: req.body ?? null, signal });
       const text = await answer.body.text();
       return { status: answer.statusCode, headers: new RecordHeaders(answer.headers), text };
     } finally {

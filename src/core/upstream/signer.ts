@@ -3,11 +3,20 @@ import { acsDate, authorizationHeader, canonicalRequest, decodeQuery, EMPTY_SHA2
 import { fileCredentials, staticCredentials, type CredentialProvider } from './credentials.js';
 import type { HttpMethod } from './operation.js';
 
+/**
+ * The headers of a request being signed: a WHATWG `Headers`, or the upstream client's lighter
+ * `HeaderList` (./http.ts). Names are lower-case.
+ */
+export interface RequestHeaders extends Iterable<[string, string]> {
+  set(name: string, value: string): void;
+  get(name: string): string | null;
+}
+
 /** The request exactly as it will be sent; a signer adds headers and changes nothing else. */
 export interface OutgoingRequest {
   readonly method: HttpMethod;
   readonly url: URL;
-  readonly headers: Headers;
+  readonly headers: RequestHeaders;
   /** The body bytes as sent (undefined when there is none). */
   readonly body: string | undefined;
   readonly action: string;
