@@ -303,14 +303,14 @@ export type DeployModelVersionMutationVariables = Exact<{
 }>;
 
 
-export type DeployModelVersionMutation = { deployModelVersion: { service: { id: string | null, name: string, status: ServiceStatus | null, internetEndpoint: string | null, totalInstances: number | null, labels: Array<{ key: string, value: string | null }> } | null } | null };
+export type DeployModelVersionMutation = { deployModelVersion: { service: { id: string, name: string, status: ServiceStatus | null, internetEndpoint: string | null, totalInstances: number | null, labels: Array<{ key: string, value: string | null }> } | null } | null };
 
 export type ServiceStatusQueryVariables = Exact<{
   name: string;
 }>;
 
 
-export type ServiceStatusQuery = { service: { id: string | null, name: string, status: ServiceStatus | null, reason: string | null, message: string | null, runningInstances: number | null, pendingInstances: number | null, internetEndpoint: string | null, hasAccessToken: boolean | null } | null };
+export type ServiceStatusQuery = { service: { id: string, name: string, status: ServiceStatus | null, reason: string | null, message: string | null, runningInstances: number | null, pendingInstances: number | null, internetEndpoint: string | null, hasAccessToken: boolean | null } | null };
 
 export type AddModelLabelsMutationVariables = Exact<{
   input: AddModelLabelsInput;
