@@ -33,6 +33,8 @@ export type DetailField = 'InternetEndpoint' | 'IntranetEndpoint' | 'SecondaryIn
 interface ListArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
   filter?: unknown;
   orderBy?: unknown;
 }

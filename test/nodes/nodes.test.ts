@@ -147,8 +147,8 @@ describe('node(id:) and nodes(ids:)', () => {
     const r = await h.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Model { versions(first: 5) { totalCount } } } }`, { ids });
     expect(r.body.errors).toBeUndefined();
     // 7 reads + 7 version lists at most; the models do not exist, so only the reads happen.
-    expect(r.body.extensions.cost.estimated).toBe(14);
-    expect(r.body.extensions.cost.actualUpstreamCalls).toBe(7);
+    expect(r.body.extensions!.cost.estimated).toBe(14);
+    expect(r.body.extensions!.cost.actualUpstreamCalls).toBe(7);
   });
 
   it('resolves a router’s references to every entity type as before (federation keys unchanged)', async () => {
