@@ -2698,7 +2698,7 @@ export type Tensorboard = Node & {
   accessibility: Maybe<Accessibility>;
   /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
   accessibilityRaw: Maybe<Scalars['String']['output']>;
-  /** vCPUs of a pay-as-you-go instance (PAI int64). */
+  /** Number of vCPUs of a pay-as-you-go instance (PAI int64). */
   cpu: Maybe<Scalars['Long']['output']>;
   /** When the instance was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
