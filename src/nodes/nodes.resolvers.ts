@@ -1,11 +1,14 @@
-import type { Resolvers } from '../__generated__/resolvers-types.js';
+import type { Resolvers, ResolversInterfaceTypes, ResolversTypes } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
 import { readGlobalId, type GlobalId, type NodeTypeName } from './nodes.ids.js';
 
-/** A fetched object with the name of its type, which is how `Node` resolves to a type. */
-type Tagged = { readonly __typename: NodeTypeName };
+/** What a Node field holds: one of the domains' DTOs. */
+type NodeValue = ResolversInterfaceTypes<ResolversTypes>['Node'];
 
-const tag = (type: NodeTypeName, value: object | null): Tagged | null => (value ? { ...value, __typename: type } : null);
+/** A fetched object with the name of its type, which is how `Node` resolves to a type. */
+type Tagged = NodeValue & { readonly __typename: NodeTypeName };
+
+const tag = (type: NodeTypeName, value: NodeValue | null): Tagged | null => (value ? { ...value, __typename: type } : null);
 
 /** Through the owning domain's service and per-request loaders, like every other read. */
 async function load(ref: GlobalId, ctx: Context): Promise<Tagged | null> {
@@ -37,15 +40,13 @@ async function loadAll(ids: readonly string[], ctx: Context): Promise<(Tagged | 
   return Promise.all(refs.map((ref) => load(ref, ctx).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
 }
 
-// The generated types see Node as the union of the domains' DTOs; the tag rides along on them.
-type NodeResult = never;
-
 export const nodeResolvers: Resolvers = {
   Query: {
-    node: async (_p, { id }, ctx) => (await load(readGlobalId(id, 'id'), ctx)) as NodeResult,
-    nodes: (_p, { ids }, ctx) => loadAll(ids, ctx) as Promise<NodeResult[]>,
+    node: (_p, { id }, ctx) => load(readGlobalId(id, 'id'), ctx),
+    // graphql-js completes an Error item as that item's error; the generated type cannot say so.
+    nodes: (_p, { ids }, ctx) => loadAll(ids, ctx) as Promise<(NodeValue | null)[]>,
   },
   Node: {
-    __resolveType: (node) => (node as unknown as Tagged).__typename,
+    __resolveType: (node) => (node as Tagged).__typename,
   },
 };
