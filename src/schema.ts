@@ -19,6 +19,7 @@ import { evalTaskResolvers, evalTaskSubscriptionResolvers } from './eval-tasks/i
 import { Accessibility } from './core/enums.js';
 import { DateTimeScalar, JSONScalar, LongScalar } from './core/scalars.js';
 import { modelResolvers } from './models/index.js';
+import { nodeResolvers } from './nodes/index.js';
 import { tensorboardResolvers, tensorboardSubscriptionResolvers } from './tensorboards/index.js';
 import { serviceResolvers, serviceSubscriptionResolvers } from './services/index.js';
 
@@ -36,7 +37,7 @@ export function loadTypeDefs(): string[] {
 const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
 const resolvers = () =>
-  mergeResolvers([baseResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers, evalTaskSubscriptionResolvers, tensorboardSubscriptionResolvers, serviceSubscriptionResolvers]);
+  mergeResolvers([baseResolvers, nodeResolvers, modelResolvers, algorithmResolvers, evalTaskResolvers, tensorboardResolvers, serviceResolvers, evalTaskSubscriptionResolvers, tensorboardSubscriptionResolvers, serviceSubscriptionResolvers]);
 
 /**
  * The executable schema: a Federation 2 subgraph (with `_service` and `_entities`) built by

@@ -30,6 +30,7 @@ import { installSubscriptions } from './core/subscriptions/websocket.js';
 import { algorithmArgumentChecks, algorithmCosts } from './algorithms/index.js';
 import { EVAL_TASK_SECRET_FIELDS, evalTaskArgumentChecks, evalTaskCosts, evalTaskFeeds } from './eval-tasks/index.js';
 import { modelArgumentChecks, modelCosts } from './models/index.js';
+import { nodeCosts } from './nodes/index.js';
 import { createReadinessCheck } from './readiness.js';
 import { createSchema } from './schema.js';
 import { createSandboxLandingPage, exampleTabs } from './sandbox.js';
@@ -101,6 +102,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     ...evalTaskCosts,
     ...tensorboardCosts,
     ...serviceCosts,
+    ...nodeCosts,
     // One reference is at most one upstream read (fewer when deduplicated).
     'Query._entities': { calls: (a: Record<string, unknown>) => (Array.isArray(a.representations) ? a.representations.length : 1) },
   };

@@ -8,6 +8,8 @@ import {
   EvalTaskDashboardDocument,
   ModelDetailDocument,
   ModelListPageDocument,
+  NodeCardDocument,
+  NodeCardsDocument,
   RemoveModelLabelsDocument,
   ServiceStatusDocument,
   TensorboardShareLinkDocument,
@@ -110,5 +112,65 @@ describe('Apollo Client against pai-graph', () => {
     expect(polled.data!.service).toMatchObject({ id: service.id, hasAccessToken: true, pendingInstances: 2 });
     expect((client.cache.extract() as Record<string, unknown>)[client.cache.identify(service)!]).toMatchObject({ name: 'apollo_client_deploy', totalInstances: 2, hasAccessToken: true });
     expect(h.actions()).toEqual(['GetModelVersion', 'CreateService', 'DescribeService']);
+  });
+
+  it('normalises an object fetched through node() and through its own query into one cache entry', async () => {
+    const cache = createCache();
+    const fresh = new ApolloClient({ link: new HttpLink({ uri: h.url, fetch }), cache });
+    try {
+      const id = (await fresh.query({ query: ModelListPageDocument, variables: { first: 1 } })).data!.models!.edges[0]!.node.id;
+      const detail = await fresh.query({ query: ModelDetailDocument, variables: { id } });
+      const version = detail.data!.model!.versions!.nodes[0]!;
+
+      h.resetCalls();
+      const viaNode = await fresh.query({ query: NodeCardDocument, variables: { id } });
+      const model = viaNode.data!.node!;
+      expect(model.__typename).toBe('Model');
+      expect(cache.identify(model)).toBe(`Model:${id}`);
+      const viaVersion = await fresh.query({ query: NodeCardDocument, variables: { id: version.id } });
+      expect(cache.identify(viaVersion.data!.node!)).toBe(`ModelVersion:${version.id}`);
+      // The version's `model { id name }` is read again: loaders live for one operation.
+      expect(h.actions()).toEqual(['GetModel', 'GetModelVersion', 'GetModel']);
+
+      // One entry per object, holding what every query read of it.
+      const entries = Object.keys(cache.extract() as Record<string, unknown>);
+      expect(entries.filter((k) => k.includes(id) && k.startsWith('Model:'))).toEqual([`Model:${id}`]);
+      expect(entries.filter((k) => k === `ModelVersion:${version.id}`)).toHaveLength(1);
+      expect((cache.extract() as Record<string, any>)[`Model:${id}`]).toMatchObject({ id, name: detail.data!.model!.name, labels: expect.any(Array) });
+      expect((cache.extract() as Record<string, any>)[`ModelVersion:${version.id}`]).toMatchObject({ id: version.id, formatType: version.formatType, labels: expect.any(Array) });
+
+      // The model detail page now reads back from the cache, node() having changed nothing it shows.
+      h.resetCalls();
+      const cached = await fresh.query({ query: ModelDetailDocument, variables: { id }, fetchPolicy: 'cache-only' });
+      expect(cached.data!.model!.name).toBe(detail.data!.model!.name);
+      expect(h.actions()).toEqual([]);
+    } finally {
+      fresh.stop();
+    }
+  });
+
+  it('normalises every Node type by __typename and id, and nodes() in the order asked', async () => {
+    const r = await h.gql(`{
+      models(first: 1) { nodes { id latestVersion { id } } }
+      algorithms(first: 1) { nodes { id versions(first: 1) { nodes { id } } } }
+      evalTasks(first: 1) { nodes { id } }
+      tensorboards(first: 1, filter: { createdAfter: "2020-01-01T00:00:00Z" }) { nodes { id } }
+      services(first: 1) { nodes { id } }
+    }`);
+    const d = r.body.data!;
+    const ids = [d.models.nodes[0].id, d.models.nodes[0].latestVersion.id, d.algorithms.nodes[0].id, d.algorithms.nodes[0].versions.nodes[0].id, d.evalTasks.nodes[0].id, d.tensorboards.nodes[0].id, d.services.nodes[0].id];
+    const cache = createCache();
+    const fresh = new ApolloClient({ link: new HttpLink({ uri: h.url, fetch }), cache });
+    try {
+      const result = await fresh.query({ query: NodeCardsDocument, variables: { ids: [...ids, ids[0]] } });
+      const nodes = result.data!.nodes!;
+      expect(nodes.map((n) => n!.id)).toEqual([...ids, ids[0]]);
+      expect(nodes.map((n) => cache.identify(n!))).toEqual(nodes.map((n) => `${n!.__typename}:${n!.id}`));
+      expect(new Set(nodes.map((n) => n!.__typename))).toEqual(new Set(['Model', 'ModelVersion', 'Algorithm', 'AlgorithmVersion', 'EvalTask', 'Tensorboard', 'Service']));
+      const entries = Object.keys(cache.extract() as Record<string, unknown>).filter((k) => k !== 'ROOT_QUERY');
+      expect(entries.sort()).toEqual(nodes.slice(0, 7).map((n) => `${n!.__typename}:${n!.id}`).sort());
+    } finally {
+      fresh.stop();
+    }
   });
 });

@@ -193,7 +193,7 @@ describe('orderBy defaults to its documented field', () => {
       if (isInputObjectType(type)) for (const f of Object.values(type.getFields())) check(f, `${type.name}.${f.name}`);
       if (isObjectType(type)) for (const f of Object.values(type.getFields())) for (const a of f.args) check(a, `${type.name}.${f.name}(${a.name})`);
     }
-    expect(checked).toEqual(expect.arrayContaining(['ModelOrder.field', 'ModelVersionOrder.field', 'TensorboardOrder.field', 'EvalTaskOrder.field', 'ServiceOrder.field', 'Query.models(first)']));
+    expect(checked).toEqual(expect.arrayContaining(['ModelOrder.field', 'ModelVersionOrder.field', 'TensorboardOrder.field', 'EvalTaskOrder.field', 'ServiceOrder.field', 'Tensorboard.sharedUrl(expireTimeSeconds)']));
     expect((schema.getType('ModelOrder') as any).getFields().field.defaultValue).toBe('GmtCreateTime');
     expect((schema.getType('EvalTaskOrder') as any).getFields().field.defaultValue).toBe('CreateTime');
   });
@@ -228,5 +228,42 @@ describe('introspection', () => {
       ['direction', 'DESC'],
     ]);
     expect(h.actions()).toEqual([]);
+  });
+});
+
+describe('Relay conventions', () => {
+  it('makes every type with a global id implement Node, whose id is ID!', () => {
+    const schema = createSchema();
+    const node = schema.getType('Node');
+    const implementers = schema.getPossibleTypes(node as never).map((t) => t.name).sort();
+    expect(implementers).toEqual(['Algorithm', 'AlgorithmVersion', 'EvalTask', 'Model', 'ModelVersion', 'Service', 'Tensorboard']);
+    for (const name of implementers) expect(String((schema.getType(name) as any).getFields().id.type)).toBe('ID!');
+    const q = schema.getQueryType()!.getFields();
+    expect(String(q.node!.type)).toBe('Node');
+    expect(q.node!.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['id: ID!']);
+    expect(String(q.nodes!.type)).toBe('[Node]');
+    expect(q.nodes!.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['ids: [ID!]!']);
+  });
+
+  it('gives every connection field first/after/last/before without defaults, and PageInfo all four fields of the specification', () => {
+    const schema = createSchema();
+    const pageInfo = (schema.getType('PageInfo') as any).getFields();
+    expect(Object.fromEntries(Object.entries(pageInfo).map(([k, f]: [string, any]) => [k, String(f.type)]))).toEqual({
+      hasNextPage: 'Boolean!',
+      hasPreviousPage: 'Boolean!',
+      startCursor: 'String',
+      endCursor: 'String',
+    });
+    const connections: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const f of Object.values(type.getFields())) {
+        if (!getNamedType(f.type).name.endsWith('Connection')) continue;
+        connections.push(`${type.name}.${f.name}`);
+        const args = Object.fromEntries(f.args.map((a) => [a.name, `${String(a.type)}${a.defaultValue === undefined ? '' : ` = ${String(a.defaultValue)}`}`]));
+        expect([`${type.name}.${f.name}`, args]).toEqual([`${type.name}.${f.name}`, expect.objectContaining({ first: 'Int', after: 'String', last: 'Int', before: 'String' })]);
+      }
+    }
+    expect(connections.length).toBeGreaterThanOrEqual(10);
   });
 });

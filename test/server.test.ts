@@ -125,7 +125,7 @@ describe('field suggestions', () => {
     const dev = await startHarness({ env: 'development' });
     try {
       const r = await dev.gql(typo);
-      expect([r.status, r.body.errors![0]!.message]).toEqual([400, 'Cannot query field "modelz" on type "Query". Did you mean "model" or "models"?']);
+      expect([r.status, r.body.errors![0]!.message]).toEqual([400, 'Cannot query field "modelz" on type "Query". Did you mean "model", "models", "node", or "nodes"?']);
       const v = await dev.gql(variableTypo[0], variableTypo[1]);
       expect(v.body.errors![0]!.message).toContain('Did you mean "name"?');
     } finally {

@@ -102,7 +102,7 @@ export type AddModelVersionLabelsPayload = {
  * A training algorithm in PAI (PaiStudio): a named, versioned definition of how to train, with
  * one spec per version (image, command, hyperparameters, channels, resources).
  */
-export type Algorithm = {
+export type Algorithm = Node & {
   __typename?: 'Algorithm';
   /** When the algorithm was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
@@ -110,7 +110,7 @@ export type Algorithm = {
   description: Maybe<Scalars['String']['output']>;
   /** The name shown in the PAI console, e.g. `Large Language Model Training`. */
   displayName: Maybe<Scalars['String']['output']>;
-  /** The algorithm id (PAI `AlgorithmId`), e.g. `algo-xsldfvu1334`. Stable and unique. */
+  /** The algorithm id (PAI `AlgorithmId`), e.g. `algo-xsldfvu1334`. Stable and unique; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** When the algorithm was last changed. */
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -149,7 +149,9 @@ export type AlgorithmVersionArgs = {
  */
 export type AlgorithmVersionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of algorithms. */
@@ -265,13 +267,13 @@ export type AlgorithmSpecInput = {
 };
 
 /** One version of an algorithm and its spec. */
-export type AlgorithmVersion = {
+export type AlgorithmVersion = Node & {
   __typename?: 'AlgorithmVersion';
   /** The algorithm this version belongs to. */
   algorithm: Maybe<Algorithm>;
   /** When the version was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
-  /** Stable, unique id: the algorithm id and the version name joined by `/`, e.g. `algo-xsldfvu1334/v0.1.0`. */
+  /** Stable, unique id: the algorithm id and the version name joined by `/`, e.g. `algo-xsldfvu1334/v0.1.0`; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** When the version was last changed. */
   modifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -811,7 +813,7 @@ export type EvalResultEdge = {
  * An online evaluation task: it samples the trace data of an LLM application in windows and has
  * a judge model evaluate the sampled queries, answers and contexts.
  */
-export type EvalTask = {
+export type EvalTask = Node & {
   __typename?: 'EvalTask';
   /** The Alibaba Cloud account that owns the task. */
   aliyunUid: Maybe<Scalars['String']['output']>;
@@ -827,7 +829,7 @@ export type EvalTask = {
   evaluationConfig: Maybe<EvaluationConfig>;
   /** Conditions trace data must meet to be sampled. */
   filters: Array<EvalTaskTraceFilter>;
-  /** The task id (PAI `Id`). Stable and unique. */
+  /** The task id (PAI `Id`), e.g. `6e1a84b1b3c54f6f8a1b0c4e5d2f7a90`. Stable and unique; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** End of the last sampling window processed. Costs a `GetOnlineEvalTask` call for listed tasks. */
   lastSamplingWindowEndTime: Maybe<Scalars['DateTime']['output']>;
@@ -866,7 +868,9 @@ export type EvalTask = {
  */
 export type EvalTaskResultsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of evaluation tasks. */
@@ -1160,7 +1164,7 @@ export type MetricDefinitionInput = {
  * A machine learning model registered in PAI's model registry (AIWorkSpace). A model groups
  * versions; each version points at stored model files.
  */
-export type Model = {
+export type Model = Node & {
   __typename?: 'Model';
   /** Who can see the model in its workspace; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
@@ -1176,7 +1180,7 @@ export type Model = {
   domain: Maybe<Scalars['String']['output']>;
   /** Free-form extra information, e.g. cover images, ratings and download counts. */
   extraInfo: Maybe<Scalars['JSON']['output']>;
-  /** The model id (PAI `ModelId`), e.g. `model-rbvg5wzljzjhc9ks92`. Stable and unique. */
+  /** The model id (PAI `ModelId`), e.g. `model-rbvg5wzljzjhc9ks92`. Stable and unique; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** The model's labels. Changed with `addModelLabels` and `removeModelLabels`. */
   labels: Array<Label>;
@@ -1234,8 +1238,10 @@ export type ModelVersionArgs = {
  */
 export type ModelVersionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ModelVersionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ModelVersionOrder>;
 };
 
@@ -1321,7 +1327,7 @@ export { ModelSourceType };
  * One version of a model: a set of model files at a URI plus how it was produced, how it
  * performs and how to serve it.
  */
-export type ModelVersion = {
+export type ModelVersion = Node & {
   __typename?: 'ModelVersion';
   /** Whether the version is approved for use; `null` when PAI sent nothing or a value this schema does not know yet (see `approvalStatusRaw`). */
   approvalStatus: Maybe<ModelApprovalStatus>;
@@ -1347,7 +1353,7 @@ export type ModelVersion = {
   frameworkType: Maybe<ModelFrameworkType>;
   /** PAI's `FrameworkType` exactly as sent (e.g. `Pytorch` or `PyTorch`), or `null` when PAI sent none. Read it when `frameworkType` is `null` to see a value newer than this schema. */
   frameworkTypeRaw: Maybe<Scalars['String']['output']>;
-  /** Stable, unique id: the model id and the version name joined by `/`, e.g. `model-rbvg5wzljzjhc9ks92/1.0.0`. */
+  /** Stable, unique id: the model id and the version name joined by `/`, e.g. `model-rbvg5wzljzjhc9ks92/1.0.0`; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** Serving configuration for PAI-EAS, e.g. `{"processor": "tensorflow_gpu_1.12"}`. */
   inferenceSpec: Maybe<Scalars['JSON']['output']>;
@@ -1393,7 +1399,9 @@ export type ModelVersion = {
  */
 export type ModelVersionServicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of model versions. */
@@ -1882,6 +1890,16 @@ export type MutationUpdateTensorboardArgs = {
   input: UpdateTensorboardInput;
 };
 
+/**
+ * An object with a global id (Relay Global Object Identification): refetch it with
+ * `node(id:)`. Apollo Client and Relay normalise their caches by this `id` (Apollo Client by
+ * `__typename` and `id`, its default).
+ */
+export type Node = {
+  /** The object's global id: stable, unique across every kind of object, and what `node(id:)` takes. */
+  id: Scalars['ID']['output'];
+};
+
 /** Direction of a sort. */
 export enum OrderDirection {
   /** Smallest or oldest first (PAI's `ASC`). */
@@ -1895,8 +1913,12 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   /** The cursor of the last item on this page, or `null` when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
-  /** Whether more items follow this page. Pass `endCursor` as `after` to fetch them. */
+  /** Whether more items follow this page (whichever way you page). Pass `endCursor` as `after` to fetch them. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items precede this page (whichever way you page). Pass `startCursor` as `before` to fetch them. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item on this page, or `null` when the page is empty. */
+  startCursor: Maybe<Scalars['String']['output']>;
 };
 
 /** One progress indicator read from the logs. */
@@ -1982,6 +2004,29 @@ export type Query = {
    */
   models: Maybe<ModelConnection>;
   /**
+   * Any object that has a global id (Relay Global Object Identification), or `null` when no
+   * object has that id. A global id is the object's `id` as this API returns it: PAI's own id for
+   * models (`model-...`), algorithms (`algo-...`), TensorBoards (`tensorboard-...`), EAS services
+   * (`eas-m-...`) and evaluation tasks (hex digits and `-`), and `<parent id>/<version name>` for
+   * model and algorithm versions. Costs one upstream call (`GetModel`, `GetModelVersion`,
+   * `GetAlgorithm`, `GetAlgorithmVersion`, `GetOnlineEvalTask`, `GetTensorboard`, or
+   * `ListServices` by uid), none when this operation already read the object.
+   *
+   * An id that names none of these kinds, or whose parts break the rules of the matching query
+   * argument (`model(id:)`, `Model.version(name:)`, ...), is refused with `BAD_USER_INPUT`
+   * naming `id` before any upstream call.
+   */
+  node: Maybe<Node>;
+  /**
+   * Several objects by global id, in the order asked, each `null` when no object has that id.
+   * At most 100 ids. Objects of one kind are fetched through the same per-operation loaders as
+   * `node` and the other queries: 5 model ids cost at most 5 `GetModel` calls, a repeated id
+   * costs one, and an object this operation already read costs none. An id that breaks the
+   * rules of `node(id:)` refuses the whole field with `BAD_USER_INPUT` naming it (`ids[3]`)
+   * before any upstream call.
+   */
+  nodes: Maybe<Array<Maybe<Node>>>;
+  /**
    * One EAS service by name (EAS `DescribeService`), or `null` when there is none. Deploying,
    * starting, stopping, updating and deleting are asynchronous: poll this field to follow `status`
    * (e.g. every few seconds until `RUNNING`, `STOPPED` or `FAILED`).
@@ -2039,8 +2084,10 @@ export type QueryAlgorithmArgs = {
  */
 export type QueryAlgorithmsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AlgorithmFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2075,8 +2122,10 @@ export type QueryEvalTaskArgs = {
  */
 export type QueryEvalTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EvalTaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<EvalTaskOrder>;
 };
 
@@ -2112,9 +2161,45 @@ export type QueryModelArgs = {
  */
 export type QueryModelsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ModelFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ModelOrder>;
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
+ *
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
+ */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The root of every read. Each domain (models, algorithms, evaluation tasks, TensorBoards) adds
+ * its fields here. Every root field is nullable: when one fails (PAI is down, an argument breaks
+ * a rule of that field), it alone is `null`, with an error whose `path` names it, and the other
+ * root fields of the same operation still answer.
+ *
+ * Limits that hold for every argument, before any upstream call, and refuse the whole operation
+ * (400 `BAD_USER_INPUT` naming the field and the rule): an `ID` is at most 128 characters without control characters, and one that
+ * becomes part of an upstream URL is never `.` or `..` and holds no `/` or `\`; a `String` is at
+ * most 4096 characters with no control characters but tab and line breaks; a list holds at most
+ * 100 items. Fields whose descriptions state tighter limits enforce those too.
+ */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -2149,8 +2234,10 @@ export type QueryServiceArgs = {
  */
 export type QueryServicesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ServiceFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ServiceOrder>;
 };
 
@@ -2188,8 +2275,10 @@ export type QueryTensorboardArgs = {
  */
 export type QueryTensorboardsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TensorboardFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<TensorboardOrder>;
 };
 
@@ -2250,7 +2339,7 @@ export type RemoveModelVersionLabelsPayload = {
  * (from the PAI console or EAS's own API, with its own credentials) and adds it as the
  * `Authorization` header of each request to `internetEndpoint` or `intranetEndpoint`.
  */
-export type Service = {
+export type Service = Node & {
   __typename?: 'Service';
   /** The application config of an application service (e.g. an LLM app), credentials left out. */
   appConfig: Maybe<Scalars['JSON']['output']>;
@@ -2290,8 +2379,8 @@ export type Service = {
    * `deployModelVersion`'s answer, before EAS has said.
    */
   hasAccessToken: Maybe<Scalars['Boolean']['output']>;
-  /** The service id, e.g. `eas-m-aaxxxddf` (EAS `ServiceId`). */
-  id: Maybe<Scalars['String']['output']>;
+  /** The service id, e.g. `eas-m-aaxxxddf` (EAS `ServiceId`), unique in its region; also its global id for `node(id:)`. Look a service up by `name` with `service(name:)`. */
+  id: Scalars['ID']['output'];
   /** The container image the service runs. */
   image: Maybe<Scalars['String']['output']>;
   /** How the instances are spread over dedicated resources, the public pool and quotas. */
@@ -2603,13 +2692,13 @@ export type SubscriptionTensorboardChangedArgs = {
 };
 
 /** A TensorBoard instance that visualises the summaries of a training job or data source (PAI DLC). */
-export type Tensorboard = {
+export type Tensorboard = Node & {
   __typename?: 'Tensorboard';
   /** Who in the workspace can see the instance; `null` when PAI sent nothing or a value this schema does not know yet (see `accessibilityRaw`). */
   accessibility: Maybe<Accessibility>;
   /** PAI's `Accessibility` exactly as sent (e.g. `PUBLIC` or `public`), or `null` when PAI sent none. Read it when `accessibility` is `null` to see a value newer than this schema. */
   accessibilityRaw: Maybe<Scalars['String']['output']>;
-  /** vCPUs of a pay-as-you-go instance (PAI int64). */
+  /** Number of vCPUs of a pay-as-you-go instance (PAI int64). */
   cpu: Maybe<Scalars['Long']['output']>;
   /** When the instance was created. */
   createdAt: Maybe<Scalars['DateTime']['output']>;
@@ -2625,7 +2714,7 @@ export type Tensorboard = {
   duration: Maybe<Scalars['Long']['output']>;
   /** When the instance stopped. */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
-  /** The TensorBoard id (PAI `TensorboardId`). Stable and unique. */
+  /** The TensorBoard id (PAI `TensorboardId`), e.g. `tensorboard-20210114104214-vf9lowjt3pso`. Stable and unique; also its global id for `node(id:)`. */
   id: Scalars['ID']['output'];
   /** The DLC job whose summaries are shown. */
   jobId: Maybe<Scalars['String']['output']>;
@@ -2836,8 +2925,10 @@ export type TraceEvaluation = {
 /** A single-trace evaluation started by `evaluateTrace`. */
 export type TraceEvaluationResultsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   keyword?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   traceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
@@ -3145,6 +3236,18 @@ export type FederationReferenceTypes = {
 };
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node:
+    | ( AlgorithmDTO )
+    | ( AlgorithmVersionDTO )
+    | ( EvalTaskDTO )
+    | ( ModelDTO )
+    | ( ModelVersionRecord )
+    | ( ServiceRecord )
+    | ( TensorboardDTO )
+  ;
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -3259,6 +3362,7 @@ export type ResolversTypes = {
   ModelVersionOrder: ModelVersionOrder;
   ModelVersionOrderField: ModelVersionOrderField;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ProgressDefinition: ResolverTypeWrapper<ProgressDefinition>;
@@ -3419,6 +3523,7 @@ export type ResolversParentTypes = {
   ModelVersionFilter: ModelVersionFilter;
   ModelVersionOrder: ModelVersionOrder;
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   ProgressDefinition: ProgressDefinition;
   ProgressDefinitionInput: ProgressDefinitionInput;
@@ -3496,8 +3601,9 @@ export type AlgorithmResolvers<ContextType = Context, ParentType extends Resolve
   tenantId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['AlgorithmVersion']>, ParentType, ContextType, RequireFields<AlgorithmVersionArgs, 'name'>>;
-  versions?: Resolver<Maybe<ResolversTypes['AlgorithmVersionConnection']>, ParentType, ContextType, RequireFields<AlgorithmVersionsArgs, 'first'>>;
+  versions?: Resolver<Maybe<ResolversTypes['AlgorithmVersionConnection']>, ParentType, ContextType, Partial<AlgorithmVersionsArgs>>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AlgorithmConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmConnection'] = ResolversParentTypes['AlgorithmConnection']> = {
@@ -3542,6 +3648,7 @@ export type AlgorithmVersionResolvers<ContextType = Context, ParentType extends 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   spec?: Resolver<Maybe<ResolversTypes['AlgorithmSpec']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AlgorithmVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlgorithmVersionConnection'] = ResolversParentTypes['AlgorithmVersionConnection']> = {
@@ -3693,13 +3800,14 @@ export type EvalTaskResolvers<ContextType = Context, ParentType extends Resolver
   modelConfig?: Resolver<Maybe<ResolversTypes['EvalModelConfig']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, RequireFields<EvalTaskResultsArgs, 'first'>>;
+  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, Partial<EvalTaskResultsArgs>>;
   samplingFrequencyMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   samplingRatio?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['EvalTaskStatus']>, ParentType, ContextType>;
   statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type EvalTaskConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EvalTaskConnection'] = ResolversParentTypes['EvalTaskConnection']> = {
@@ -3823,8 +3931,9 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<ModelVersionArgs, 'name'>>;
-  versions?: Resolver<Maybe<ResolversTypes['ModelVersionConnection']>, ParentType, ContextType, RequireFields<ModelVersionsArgs, 'first'>>;
+  versions?: Resolver<Maybe<ResolversTypes['ModelVersionConnection']>, ParentType, ContextType, Partial<ModelVersionsArgs>>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ModelApprovalStatusResolvers = EnumResolverSignature<{ APPROVED?: any, PENDING?: any, REJECTED?: any }, ResolversTypes['ModelApprovalStatus']>;
@@ -3872,13 +3981,14 @@ export type ModelVersionResolvers<ContextType = Context, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   options?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<ModelVersionServicesArgs, 'first'>>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, Partial<ModelVersionServicesArgs>>;
   sourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceType?: Resolver<Maybe<ResolversTypes['ModelSourceType']>, ParentType, ContextType>;
   sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trainingSpec?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ModelVersionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersionConnection'] = ResolversParentTypes['ModelVersionConnection']> = {
@@ -3929,9 +4039,15 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateTensorboard?: Resolver<Maybe<ResolversTypes['UpdateTensorboardPayload']>, ParentType, ContextType, RequireFields<MutationUpdateTensorboardArgs, 'input'>>;
 };
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Algorithm' | 'AlgorithmVersion' | 'EvalTask' | 'Model' | 'ModelVersion' | 'Service' | 'Tensorboard', ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProgressDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProgressDefinition'] = ResolversParentTypes['ProgressDefinition']> = {
@@ -3946,16 +4062,18 @@ export type ProgressDefinitionsResolvers<ContextType = Context, ParentType exten
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   algorithm?: Resolver<Maybe<ResolversTypes['Algorithm']>, ParentType, ContextType, RequireFields<QueryAlgorithmArgs, 'id'>>;
-  algorithms?: Resolver<Maybe<ResolversTypes['AlgorithmConnection']>, ParentType, ContextType, RequireFields<QueryAlgorithmsArgs, 'first'>>;
+  algorithms?: Resolver<Maybe<ResolversTypes['AlgorithmConnection']>, ParentType, ContextType, Partial<QueryAlgorithmsArgs>>;
   evalTask?: Resolver<Maybe<ResolversTypes['EvalTask']>, ParentType, ContextType, RequireFields<QueryEvalTaskArgs, 'id'>>;
-  evalTasks?: Resolver<Maybe<ResolversTypes['EvalTaskConnection']>, ParentType, ContextType, RequireFields<QueryEvalTasksArgs, 'first'>>;
+  evalTasks?: Resolver<Maybe<ResolversTypes['EvalTaskConnection']>, ParentType, ContextType, Partial<QueryEvalTasksArgs>>;
   evaluationTemplates?: Resolver<Maybe<Array<ResolversTypes['EvaluationTemplate']>>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
-  models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, RequireFields<QueryModelsArgs, 'first'>>;
+  models?: Resolver<Maybe<ResolversTypes['ModelConnection']>, ParentType, ContextType, Partial<QueryModelsArgs>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Maybe<Array<Maybe<ResolversTypes['Node']>>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType, RequireFields<QueryServiceArgs, 'name'>>;
-  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, RequireFields<QueryServicesArgs, 'first'>>;
+  services?: Resolver<Maybe<ResolversTypes['ServiceConnection']>, ParentType, ContextType, Partial<QueryServicesArgs>>;
   tensorboard?: Resolver<Maybe<ResolversTypes['Tensorboard']>, ParentType, ContextType, RequireFields<QueryTensorboardArgs, 'id'>>;
-  tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, RequireFields<QueryTensorboardsArgs, 'first'>>;
+  tensorboards?: Resolver<Maybe<ResolversTypes['TensorboardConnection']>, ParentType, ContextType, Partial<QueryTensorboardsArgs>>;
   traceEvaluation?: Resolver<Maybe<ResolversTypes['TraceEvaluation']>, ParentType, ContextType, RequireFields<QueryTraceEvaluationArgs, 'evaluationId'>>;
 };
 
@@ -3986,7 +4104,7 @@ export type ServiceResolvers<ContextType = Context, ParentType extends Resolvers
   gpuCorePercentage?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   gpuMemory?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   hasAccessToken?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   image?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   instancesByResource?: Resolver<Maybe<ResolversTypes['ServiceInstanceCounts']>, ParentType, ContextType>;
   internetEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4023,6 +4141,7 @@ export type ServiceResolvers<ContextType = Context, ParentType extends Resolvers
   weight?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   workloadType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ServiceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceConnection'] = ResolversParentTypes['ServiceConnection']> = {
@@ -4117,6 +4236,7 @@ export type TensorboardResolvers<ContextType = Context, ParentType extends Resol
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type TensorboardConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TensorboardConnection'] = ResolversParentTypes['TensorboardConnection']> = {
@@ -4155,7 +4275,7 @@ export type TensorboardStatusResolvers = EnumResolverSignature<{ CREATING?: any,
 
 export type TraceEvaluationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TraceEvaluation'] = ResolversParentTypes['TraceEvaluation']> = {
   evaluationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, RequireFields<TraceEvaluationResultsArgs, 'first'>>;
+  results?: Resolver<Maybe<ResolversTypes['EvalResultConnection']>, ParentType, ContextType, Partial<TraceEvaluationResultsArgs>>;
 };
 
 export type UpdateAlgorithmPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAlgorithmPayload'] = ResolversParentTypes['UpdateAlgorithmPayload']> = {
@@ -4256,6 +4376,7 @@ export type Resolvers<ContextType = Context> = {
   ModelVersionEdge?: ModelVersionEdgeResolvers<ContextType>;
   ModelVersionOrderField?: ModelVersionOrderFieldResolvers;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProgressDefinition?: ProgressDefinitionResolvers<ContextType>;
   ProgressDefinitions?: ProgressDefinitionsResolvers<ContextType>;

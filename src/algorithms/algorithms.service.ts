@@ -15,6 +15,8 @@ export type AlgorithmVersionRef = { algorithmId: string; name: string };
 interface PageArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
 }
 
 const versionArg = (name: unknown) => parseInput(versionName, name, 'name');

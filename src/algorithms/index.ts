@@ -8,6 +8,7 @@ export { algorithmResolvers } from './algorithms.resolvers.js';
 export { AlgorithmOps } from './algorithms.api.js';
 export type { AlgorithmsService } from './algorithms.service.js';
 export { algorithmArgumentChecks } from './algorithms.service.js';
+export { algorithmId, versionName as algorithmVersionName } from './algorithms.inputs.js';
 
 /** The algorithm domain for one request. */
 export function createAlgorithmsDomain(upstream: UpstreamSession) {

@@ -244,6 +244,7 @@ export function easRoutes(store: Store): Route[] {
         return (
           (!q.Filter || s.ServiceName.includes(q.Filter)) &&
           (!q.ServiceName || s.ServiceName === q.ServiceName) &&
+          (!q.ServiceUid || s.ServiceId === q.ServiceUid) &&
           (!q.ServiceStatus || status(s) === q.ServiceStatus) &&
           (!q.WorkspaceId || s.WorkspaceId === q.WorkspaceId) &&
           (!q.ResourceName || metadataOf(s.config).resource === q.ResourceName) &&

@@ -30,6 +30,8 @@ export type EvalResultPageEdge = Edge<EvalResultItem>;
 interface WindowArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
 }
 
 /** `TraceEvaluation.results` arguments: the window wanted and the upstream filters. */
@@ -51,7 +53,7 @@ export function createEvalTasksService(api: EvalTasksApi, loaders: EvalTaskLoade
     // Async so a bad id rejects rather than throws (see models.service.ts).
     task: async (id: string): Promise<EvalTaskDTO | null> => loaders.taskById.load(parseInput(taskId, id, 'id')),
 
-    async list(args: { first?: number | null; after?: string | null; filter?: unknown; orderBy?: unknown }) {
+    async list(args: WindowArgs & { filter?: unknown; orderBy?: unknown }) {
       const window = readWindow(args);
       const query = { ...parseInput(EvalTaskFilterInput, args.filter, 'filter'), ...parseInput(EvalTaskOrderInput, args.orderBy, 'orderBy') };
       return toConnection(window, await loaders.taskList.load({ query, window }));

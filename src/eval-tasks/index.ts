@@ -9,6 +9,7 @@ export { EvalTaskOps } from './eval-tasks.api.js';
 export { SECRET_FIELDS as EVAL_TASK_SECRET_FIELDS } from './eval-tasks.inputs.js';
 export type { EvalTasksService } from './eval-tasks.service.js';
 export { evalTaskArgumentChecks } from './eval-tasks.service.js';
+export { taskId as evalTaskId } from './eval-tasks.inputs.js';
 export { evalTaskFeeds, evalTaskSubscriptionResolvers } from './eval-tasks.subscriptions.js';
 
 /** The eval-task domain for one request. */

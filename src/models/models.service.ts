@@ -25,6 +25,8 @@ import { versionKey, type ModelLoaders } from './models.loaders.js';
 interface ListArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
   filter?: unknown;
   orderBy?: unknown;
 }

@@ -10,6 +10,7 @@ export { ServiceOps } from './services.api.js';
 export { SECRET_FIELDS as SERVICE_SECRET_FIELDS } from './services.inputs.js';
 export type { ServicesService } from './services.service.js';
 export { serviceArgumentChecks } from './services.service.js';
+export { serviceUid } from './services.inputs.js';
 export { serviceFeeds, serviceSubscriptionResolvers } from './services.subscriptions.js';
 
 /**

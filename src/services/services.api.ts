@@ -29,6 +29,7 @@ export const SERVICE_MAX_PAGE_SIZE = 100;
 
 export interface ListServicesQuery {
   ServiceName?: string | undefined;
+  ServiceUid?: string | undefined;
   Filter?: string | undefined;
   ServiceStatus?: string | undefined;
   Label?: Record<string, string> | undefined;

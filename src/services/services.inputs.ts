@@ -31,6 +31,9 @@ export const serviceName = z
   .max(MAX_SERVICE_NAME, NAME_RULE)
   .regex(/^[a-z][a-z0-9_]*$/, NAME_RULE);
 
+/** A service id (EAS `ServiceId`, the same value as `ServiceUid`), e.g. `eas-m-aaxxxddf`. */
+export const serviceUid = idOf('service');
+
 export const MAX_INSTANCES = 100;
 export const MAX_CPU = 128;
 /** MB per instance: 1 TiB. */

@@ -1,5 +1,5 @@
 import { createBatchLoader, loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
-import { fetchWindow, type Page, type Window } from '../core/pagination.js';
+import { fetchWindow, sliceWindow, type Page, type Window } from '../core/pagination.js';
 import { SERVICE_MAX_PAGE_SIZE, type ListServicesQuery, type ServicesApi } from './services.api.js';
 import type { ServiceRecord } from './services.dto.js';
 import { MODEL_LABEL, VERSION_LABEL } from './services.inputs.js';
@@ -9,9 +9,6 @@ type ListKey = { query: Omit<ListServicesQuery, 'PageNumber' | 'PageSize'>; wind
 export type VersionServicesKey = { modelId: string; versionName: string; window: Window };
 
 const labelOf = (s: ServiceRecord, key: string) => s.Labels.find((l) => l.LabelKey === key)?.LabelValue ?? undefined;
-
-/** The window of `items` (everything that matched) as a page. */
-const windowOf = <T>(items: readonly T[], window: Window): Page<T> => ({ items: items.slice(window.start, window.start + window.count), totalCount: items.length });
 
 /**
  * Per-request loaders of the service domain. List items lack the endpoints and RoleAttrs, so
@@ -26,11 +23,26 @@ export function createServiceLoaders(api: ServicesApi, onCacheHit?: () => void) 
   const createKeyedLoader = loaderFactory(onCacheHit);
   const detail = createKeyedLoader<string, ServiceRecord | null>((name) => orNullIfMissing(api.describe(name)));
   const byName = createKeyedLoader<string, ServiceRecord | null>((name) => detail.load(name));
+  /**
+   * By id (EAS `ServiceUid`, which equals `ServiceId`): DescribeService takes only names, so
+   * one ListServices filtered by the uid. Only an exact match counts, should EAS ever ignore
+   * the filter.
+   */
+  const byUid = createKeyedLoader<string, ServiceRecord | null>(async (uid) => {
+    const res = await api.list({ ServiceUid: uid, PageNumber: 1, PageSize: 1 });
+    const found = res.Services.find((s) => s.ServiceId === uid || s.ServiceUid === uid) ?? null;
+    if (found) byName.prime(found.ServiceName, found);
+    return found;
+  });
+  const prime = (s: ServiceRecord) => {
+    byName.prime(s.ServiceName, s);
+    if (s.ServiceId) byUid.prime(s.ServiceId, s);
+  };
 
   const fetchList = (query: ListKey['query'], window: Window) =>
     fetchWindow(window, SERVICE_MAX_PAGE_SIZE, async (PageNumber, PageSize) => {
       const res = await api.list({ ...query, PageNumber, PageSize });
-      for (const s of res.Services) byName.prime(s.ServiceName, s);
+      res.Services.forEach(prime);
       return { items: res.Services, totalCount: res.TotalCount };
     });
 
@@ -42,9 +54,9 @@ export function createServiceLoaders(api: ServicesApi, onCacheHit?: () => void) 
   /** Several versions of one model: one list by the model's label when one page holds it all. */
   async function ofModel(modelId: string, keys: readonly VersionServicesKey[]): Promise<Page<ServiceRecord>[]> {
     const res = await api.list({ Label: { [MODEL_LABEL]: modelId }, PageNumber: 1, PageSize: SERVICE_MAX_PAGE_SIZE });
-    for (const s of res.Services) byName.prime(s.ServiceName, s);
+    res.Services.forEach(prime);
     if (res.TotalCount > res.Services.length) return Promise.all(keys.map(ofVersion));
-    return keys.map((k) => windowOf(res.Services.filter((s) => labelOf(s, VERSION_LABEL) === k.versionName), k.window));
+    return keys.map((k) => sliceWindow(res.Services.filter((s) => labelOf(s, VERSION_LABEL) === k.versionName), k.window));
   }
 
   const byVersion = createBatchLoader<VersionServicesKey, Page<ServiceRecord>, string>(
@@ -70,12 +82,14 @@ export function createServiceLoaders(api: ServicesApi, onCacheHit?: () => void) 
 
   return {
     byName,
+    byUid,
     detail,
     list,
     byVersion,
     /** After a write: everything this request read may be stale. */
     clearAll() {
       byName.clearAll();
+      byUid.clearAll();
       detail.clearAll();
       list.clearAll();
       byVersion.clearAll();

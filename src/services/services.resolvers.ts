@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { ServiceOrderField, ServiceStatus } from './services.enums.js';
+import { serviceIdOf } from './services.service.js';
 
 export const serviceResolvers: Resolvers = {
   Query: {
@@ -23,7 +24,7 @@ export const serviceResolvers: Resolvers = {
     // Federation: other subgraphs reference services by name.
     __resolveReference: (ref, { services }) => services.service(ref.name),
     name: (s) => s.ServiceName,
-    id: (s) => s.ServiceId || null,
+    id: (s) => serviceIdOf(s),
     uid: (s) => s.ServiceUid || null,
     status: (s, _a, { enums }) => enums.read('ServiceStatus', ServiceStatus, s.Status),
     statusRaw: (s) => s.Status ?? null,

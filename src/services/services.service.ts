@@ -15,6 +15,7 @@ import {
   UpdateServiceInput,
   VERSION_LABEL,
   serviceName,
+  serviceUid,
 } from './services.inputs.js';
 import type { ServiceLoaders } from './services.loaders.js';
 
@@ -32,6 +33,8 @@ export type DetailField = 'InternetEndpoint' | 'IntranetEndpoint' | 'SecondaryIn
 interface ListArgs {
   first?: number | null;
   after?: string | null;
+  last?: number | null;
+  before?: string | null;
   filter?: unknown;
   orderBy?: unknown;
 }
@@ -124,12 +127,26 @@ function deployedRecord(res: CreateServiceResponse, config: Record<string, unkno
  * their input, make one upstream call (a deploy also reads the version, through the model
  * domain's loader) and drop what this request had read.
  */
+/**
+ * `Service.id`, the service's global id: EAS's `ServiceId` (equal to `ServiceUid`). EAS gives
+ * every service one; a service without either cannot be refetched, so it is an upstream
+ * contract breach, reported (masked) rather than answered with an id `node` could not read.
+ */
+export function serviceIdOf(s: ServiceRecord): string {
+  const id = s.ServiceId || s.ServiceUid;
+  if (!id) throw new Error(`EAS sent service ${s.ServiceName} without a ServiceId or ServiceUid`);
+  return id;
+}
+
 export function createServicesService(api: ServicesApi, loaders: ServiceLoaders) {
   const ref = (name: string): ServiceRef => ({ name });
 
   return {
     // Async so a bad name rejects rather than throws (see models.service.ts).
     service: async (name: string): Promise<ServiceRecord | null> => loaders.byName.load(parseInput(serviceName, name, 'name')),
+
+    /** A service by its id (`Service.id`, EAS `ServiceId`), as `node(id:)` reads it. */
+    serviceById: async (id: string): Promise<ServiceRecord | null> => loaders.byUid.load(parseInput(serviceUid, id, 'id')),
 
     async list(args: ListArgs) {
       const window = readWindow(args);

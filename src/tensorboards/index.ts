@@ -8,6 +8,7 @@ export { tensorboardResolvers } from './tensorboards.resolvers.js';
 export { TensorboardOps } from './tensorboards.api.js';
 export type { TensorboardsService } from './tensorboards.service.js';
 export { tensorboardArgumentChecks } from './tensorboards.service.js';
+export { tensorboardId } from './tensorboards.inputs.js';
 export { tensorboardFeeds, tensorboardSubscriptionResolvers } from './tensorboards.subscriptions.js';
 
 /** The TensorBoard domain for one request. */

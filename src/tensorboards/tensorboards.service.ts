@@ -1,5 +1,5 @@
 import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
-import { readWindow, toConnection } from '../core/pagination.js';
+import { readWindow, toConnection, type WindowArgs } from '../core/pagination.js';
 import { parseInput } from '../core/validation.js';
 import type { TensorboardsApi } from './tensorboards.api.js';
 import type { TensorboardDTO } from './tensorboards.dto.js';
@@ -24,7 +24,7 @@ export function createTensorboardsService(api: TensorboardsApi, loaders: Tensorb
     tensorboard: async (args: { id: string; workspaceId?: string | null; jobId?: string | null }): Promise<TensorboardDTO | null> =>
       loaders.byKey.load(parseInput(TensorboardKeyInput, args, '')),
 
-    async list(args: { first?: number | null; after?: string | null; filter?: unknown; orderBy?: unknown }) {
+    async list(args: WindowArgs & { filter?: unknown; orderBy?: unknown }) {
       const window = readWindow(args);
       const query = { ...parseInput(TensorboardFilterInput, args.filter, 'filter'), ...parseInput(TensorboardOrderInput, args.orderBy, 'orderBy') };
       return toConnection(window, await loaders.list.load({ query, window }));

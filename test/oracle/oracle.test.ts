@@ -603,10 +603,11 @@ export const CASES: Case[] = [
         action: 'ListServices',
         method: 'GET',
         pathname: '/api/v2/services',
-        query: { Filter: '情感 (v1)', Label: json(SERVICE_LABELS, 'Label'), Order: 'asc', PageNumber: 2, PageSize: 100, ServiceStatus: 'Running', Sort: 'CreateTime', WorkspaceId: WS },
+        query: { Filter: '情感 (v1)', Label: json(SERVICE_LABELS, 'Label'), Order: 'asc', PageNumber: 2, PageSize: 100, ServiceStatus: 'Running', ServiceUid: 'eas-m-c9iw3yitxxxx', Sort: 'CreateTime', WorkspaceId: WS },
       }),
-    ours: (a) => a.services.list({ Filter: '情感 (v1)', ServiceStatus: 'Running', Label: SERVICE_LABELS, WorkspaceId: WS, Sort: 'CreateTime', Order: 'asc', PageNumber: 2, PageSize: 100 }),
+    ours: (a) => a.services.list({ Filter: '情感 (v1)', ServiceStatus: 'Running', ServiceUid: 'eas-m-c9iw3yitxxxx', Label: SERVICE_LABELS, WorkspaceId: WS, Sort: 'CreateTime', Order: 'asc', PageNumber: 2, PageSize: 100 }),
   },
+
   {
     product: 'eas',
     action: 'UpdateService',

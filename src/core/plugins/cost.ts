@@ -39,13 +39,18 @@ export type CostModel = Readonly<Record<string, FieldCost>>;
 const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0);
 
 /**
- * A connection field: one call per upstream page of `pageSize`, children resolved `first`
- * times. `first` counts only up to MAX_PAGE_SIZE: a larger one is refused by the field itself
- * (BAD_USER_INPUT naming `first`) before any call, so it must not turn into a cost refusal.
+ * A connection field: one call per upstream page of `pageSize`, children resolved `first` (or
+ * `last`) times; `last` without `before` adds the call that reads the list's total first.
+ * Counts are taken only up to MAX_PAGE_SIZE: a larger one is refused by the field itself
+ * (BAD_USER_INPUT naming it) before any call, so it must not turn into a cost refusal.
  */
 export const connectionCost = (pageSize: number, defaultFirst = 10): FieldCost => {
-  const first = (a: Record<string, unknown>) => Math.min(MAX_PAGE_SIZE, atLeastZero(Number(a.first ?? defaultFirst)));
-  return { calls: (a) => Math.max(1, Math.ceil(first(a) / pageSize)), items: first };
+  const count = (a: Record<string, unknown>) => {
+    const given = a.first ?? a.last;
+    return Math.min(MAX_PAGE_SIZE, given === undefined || given === null ? defaultFirst : Math.max(atLeastZero(Number(a.first ?? 0)), atLeastZero(Number(a.last ?? 0))));
+  };
+  const fromEnd = (a: Record<string, unknown>) => a.last !== undefined && a.last !== null && (a.before === undefined || a.before === null);
+  return { calls: (a) => Math.max(1, Math.ceil(count(a) / pageSize)) + (fromEnd(a) ? 1 : 0), items: count };
 };
 export const ONE_CALL: FieldCost = { calls: () => 1 };
 
