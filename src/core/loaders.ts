@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { stringify } from 'safe-stable-stringify';
 import { ErrorCode, GatewayError } from './errors.js';
 
 /**
@@ -58,11 +59,13 @@ export const loaderFactory =
   <K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> =>
     createKeyedLoader<K, V, C>(load, { ...options, onHit });
 
-/** JSON with sorted keys: equal objects give equal cache keys whatever their key order. */
-export function stableKey(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
+/**
+ * JSON with sorted keys: equal objects give equal cache keys whatever their key order.
+ * safe-stable-stringify (deterministic by default; the serializer pino uses) gives what
+ * JSON.stringify with every object's keys sorted gives, without copying each object to sort it.
+ */
+export function stableKey(value: object): string {
+  return stringify(value);
 }
 
 /** A read whose NOT_FOUND answer means "no such object": resolves to null instead. */
