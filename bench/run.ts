@@ -21,7 +21,6 @@
  * A benchmark, not a test: it asserts no timing, only that every answer was correct.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,7 +52,7 @@ if (args.help) {
   --latency-ms MS           the emulator's latency on every call (default 2)
   --coalesce-latency-ms MS  its latency during the 100-concurrent step, so all 100 overlap (default 250)
   --gateway-env K=V         extra gateway variable, repeatable (e.g. UPSTREAM_CONCURRENCY=20)
-  --build                   run npm run build even if dist/ looks current
+  --build                   rebuild dist/ even if it was compiled from the current sources
   --cpu-prof                write a V8 CPU profile of the gateway (node --cpu-prof) and print where
 `);
   process.exit(0);
@@ -145,15 +144,10 @@ const percentile = (xs: number[], p: number) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
-/** Builds dist/ when it is missing or older than a file under src/ (or when --build says so). */
+/** Builds dist/ unless it was compiled from the current sources (or always, with --build). */
 function ensureBuilt() {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  const entry = join(ROOT, 'dist/main.js');
-  if (!args.build && existsSync(entry) && statSync(entry).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  log('building dist/ (npm run build)');
-  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-  if (built.status !== 0) throw new Error('npm run build failed');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', ...(args.build ? [] : ['--if-stale'])], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (built.status !== 0) throw new Error('building dist/ failed');
 }
 
 // ---------------------------------------------------------------------------------------------

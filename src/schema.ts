@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { mergeResolvers } from '@graphql-tools/merge';
 import {
   isEnumType,
@@ -33,6 +32,12 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(new URL(f, SCHEMA_DIR), 'utf8'));
 }
 
+/**
+ * The resolver map buildSubgraphSchema takes, named through its public signature: the package
+ * exports the function but not the type.
+ */
+type SubgraphResolverMap = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
+
 /** Scalars and enums shared by every domain (schema/base.graphql). */
 const baseResolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Long: LongScalar, Accessibility };
 
@@ -46,7 +51,7 @@ const resolvers = () =>
  */
 export function createSchema(): GraphQLSchema {
   const all = resolvers();
-  const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: all as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: all as SubgraphResolverMap });
   assertResolversMatchSchema(schema, all);
   applyDefaultsAsInternalValues(schema);
   return schema;

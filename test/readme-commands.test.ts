@@ -21,7 +21,7 @@ const DOCKERFILE = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8
 
 /** Commands not run here, and why. */
 const NOT_RUN: Record<string, string> = {
-  'npm ci && npm start': 'the quick start: test/main.test.ts starts the gateway the same way',
+  'npm ci && npm start': 'the quick start: test/start.test.ts runs npm start on an installed checkout, test/main.test.ts uses the gateway it starts',
   'npm ci && npm test': 'the quick start: CI runs it',
   'docker build -t pai-graph .': 'no Docker engine on these machines; `docker run` lines run what the image runs',
   'rover supergraph compose --config supergraph.yaml > supergraph.graphql': 'rover downloads a binary at install time; test/federation.test.ts composes with @apollo/composition',

@@ -5,7 +5,7 @@ import { ErrorCode, isGatewayError, OperationEndedError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** Errors Apollo raises about the request itself (parse, validation, variables, APQ); safe to show. */
-const REQUEST_ERROR_CODES = new Set([
+export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

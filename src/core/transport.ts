@@ -15,7 +15,7 @@ import type { Logger } from './logger.js';
 export type TransportLimits = Config['transport'];
 
 /** `extensions.code` per status of a transport-level refusal. */
-const CODES: Readonly<Record<number, string>> = {
+export const TRANSPORT_ERROR_CODES: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
   404: 'NOT_FOUND',
   405: 'BAD_REQUEST',
@@ -82,7 +82,7 @@ export function createTransportOptions(
       // As Node itself does: write only when no response has started on this socket.
       const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
       if (socket.writable && !inFlight?.headersSent) {
-        const body = errorBody(status === 408 ? timeout : message, CODES[status]!);
+        const body = errorBody(status === 408 ? timeout : message, TRANSPORT_ERROR_CODES[status]!);
         socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
       }
       socket.destroy();
@@ -97,7 +97,7 @@ const sendError = (reply: FastifyReply, status: number, message: string) =>
   reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .send(errorBody(message, CODES[status] ?? 'BAD_REQUEST'));
+    .send(errorBody(message, TRANSPORT_ERROR_CODES[status] ?? 'BAD_REQUEST'));
 
 /**
  * Installs the transport rules on the root instance: one error handler for everything Fastify

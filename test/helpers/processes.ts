@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * The gateway and the emulator as separate processes, started the way `npm start` and
- * `npm run emulator` start them but from source (`--import tsx`), so tests need no build.
+ * `npm run emulator` start them but from source (`--import tsx`), so tests need no build;
+ * and `npm start` itself, for the test of a built checkout.
  */
 
 export interface Started {
@@ -25,8 +26,18 @@ function cleanEnv(): Record<string, string> {
 }
 
 function start(entry: string, env: Record<string, string>, readyPattern: RegExp): Started {
+  return launch(process.execPath, ['--import', 'tsx', entry], env, readyPattern, false);
+}
+
+/**
+ * `group`: the command starts processes of its own (npm runs the script through a shell), so it
+ * gets a process group and stop() signals the whole group, then waits until every process that
+ * held its output has exited (npm does not pass SIGTERM on to the script's shell's child).
+ */
+function launch(command: string, args: string[], env: Record<string, string>, readyPattern: RegExp, group: boolean): Started {
   const output: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = [command, ...args].join(' ');
+  const proc = spawn(command, args, { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output.join('')}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -50,6 +61,15 @@ function start(entry: string, env: Record<string, string>, readyPattern: RegExp)
     ready,
     output,
     stop() {
+      if (group) {
+        const closed = new Promise<number | null>((resolve) => (proc.stdout!.closed && proc.stderr!.closed ? resolve(proc.exitCode) : proc.once('close', (code) => resolve(code))));
+        try {
+          process.kill(-proc.pid!, 'SIGTERM');
+        } catch {
+          // the whole group has exited already
+        }
+        return closed;
+      }
       if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
       const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
       proc.kill('SIGTERM');
@@ -64,6 +84,13 @@ function start(entry: string, env: Record<string, string>, readyPattern: RegExp)
  */
 export const startGateway = (env: Record<string, string>): Started =>
   start('src/main.ts', { PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info', ...env }, /pai-graph ready at (http:\/\/\S+\/graphql)/);
+
+/**
+ * `npm start` itself (its `prestart` check, then `node dist/main.js`) with the same defaults as
+ * startGateway; `stop()` sends SIGTERM to its whole process group, npm and the gateway alike.
+ */
+export const startNpmStart = (env: Record<string, string>): Started =>
+  launch('npm', ['start'], { PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'development', LOG_LEVEL: 'info', ...env }, /pai-graph ready at (http:\/\/\S+\/graphql)/, true);
 
 /** src/emulator/main.ts (`npm run emulator`); `ready` resolves with the origin it listens on. */
 export const startEmulatorProcess = (env: Record<string, string>): Started => start('src/emulator/main.ts', env, /PAI emulator listening at (http:\/\/[\d.:]+)/);
