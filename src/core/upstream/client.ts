@@ -41,7 +41,7 @@ export interface UpstreamSession {
 
 export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
-  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined }): UpstreamSession;
+  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
@@ -60,7 +60,7 @@ interface Prepared {
   readonly body: string | undefined;
 }
 
-interface InFlight {
+interface InFlight extends Outcome {
   readonly scope: string;
   /** Callers still waiting for it; when the last one leaves, the request is cancelled. */
   waiting: number;
@@ -115,6 +115,66 @@ export interface CallOptions {
   readonly onStart?: (() => void) | undefined;
   /** Never answer from the read cache (a health check must ask PAI). */
   readonly fresh?: boolean | undefined;
+  /**
+   * Told about the answer this call used, once it is in (extensions.upstream, trace spans).
+   * Without it the client measures and builds nothing for the report.
+   */
+  readonly onAnswer?: ((answer: UpstreamAnswer) => void) | undefined;
+}
+
+/** The answer one call used: its own request's, an identical read's in flight, or the read cache's. */
+export interface UpstreamAnswer {
+  readonly product: ProductName;
+  readonly action: string;
+  readonly method: string;
+  readonly via: 'upstream' | 'coalesced' | 'cache';
+  /** HTTP status of the last attempt; undefined when none answered (timeout, reset, open circuit). */
+  readonly status: number | undefined;
+  /** PAI's RequestId of the answer (body `RequestId`, else header `x-acs-request-id`). */
+  readonly requestId: string | undefined;
+  /** Attempts the request took (retries = attempts - 1); 0 for an answer from the cache. */
+  readonly attempts: number;
+  /** Time the request spent waiting for the governor (QPS limits, PAI's pauses). */
+  readonly governorWaitMs: number;
+  /** performance.now() when the call started and when its answer was in. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The error's code when the call failed. */
+  readonly error: string | undefined;
+}
+
+/** What a request learns on its way, for `onAnswer`; a read's in-flight entry carries it for every caller. */
+interface Outcome {
+  status: number | undefined;
+  requestId: string | undefined;
+  attempts: number;
+  governorWaitMs: number;
+  cached: boolean;
+  /** Someone reports on it: the governor wait is timed. */
+  timed: boolean;
+}
+
+/** Send options inside the client: where the request writes its outcome. */
+interface SendOptions extends CallOptions {
+  readonly outcome?: Outcome | undefined;
+}
+
+const newOutcome = (timed: boolean): Outcome => ({ status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed });
+
+/** Waits for a call's answer and tells `onAnswer` about it, success or failure. */
+async function reportAnswer<Res>(answer: Promise<Res>, op: OperationSpec<Res>, outcome: Outcome, joined: boolean, startedAt: number, onAnswer: (answer: UpstreamAnswer) => void): Promise<Res> {
+  // Read once the answer is in: only then is it known whether it came from the cache.
+  const report = (status: number | undefined, requestId: string | undefined, error: string | undefined) =>
+    onAnswer({ product: op.product, action: op.action, method: op.method, via: outcome.cached ? 'cache' : joined ? 'coalesced' : 'upstream', status, requestId, attempts: outcome.attempts, governorWaitMs: outcome.governorWaitMs, startedAt, endedAt: performance.now(), error });
+  try {
+    const value = await answer;
+    report(outcome.status, outcome.requestId, undefined);
+    return value;
+  } catch (err) {
+    if (err instanceof UpstreamError) report(err.upstream.status, err.upstream.requestId, err.code);
+    else if (err instanceof OperationEndedError) report(undefined, undefined, 'OPERATION_ENDED');
+    throw err;
+  }
 }
 
 /** What the client reports about each attempt (for metrics). */
@@ -177,7 +237,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** One attempt: sign, send, read, map. Throws typed errors only. */
-  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: { url: URL; headers: Headers; body: string | undefined }, opts: CallOptions, timeout: number): Promise<Res> {
+  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: { url: URL; headers: Headers; body: string | undefined }, opts: SendOptions, timeout: number): Promise<Res> {
     const headers = new Headers(built.headers);
     await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
@@ -238,6 +298,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
     // The debug line is built only when someone reads it.
     if (logger.isLevelEnabled('debug')) logger.debug({ upstream: { ...describeCall(op, built.url, opts), status, requestId: requestIdText }, ms }, 'upstream call');
+    if (opts.outcome) {
+      opts.outcome.status = status;
+      opts.outcome.requestId = requestIdText;
+    }
     return parsed.data;
   }
 
@@ -262,12 +326,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** Sends one prepared call: governor, attempts, retries. */
-  async function send<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions): Promise<Res> {
+  async function send<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: SendOptions): Promise<Res> {
     const { url, headers, body } = prepared;
     const deadline = opts.deadline ?? Date.now() + timeoutMs * MAX_ATTEMPTS;
+    const outcome = opts.outcome;
 
     for (let n = 1; ; n += 1) {
+      const admitting = outcome?.timed ? performance.now() : 0;
       const ticket = await governor.admit(op.product, op.action, deadline, Math.min(timeoutMs, Math.max(1, deadline - Date.now())));
+      if (outcome) {
+        outcome.attempts = n;
+        if (outcome.timed) outcome.governorWaitMs += performance.now() - admitting;
+      }
       // The operation may have ended while this call waited for its slot or a pause.
       if (opts.signal?.aborted) {
         ticket.done();
@@ -331,13 +401,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** A read: from the cache when allowed, else one upstream request shared with identical reads. */
-  async function read<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions, scope: string, key: string): Promise<Res> {
+  async function read<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: SendOptions, scope: string, key: string): Promise<Res> {
     const ttl = opts.fresh ? 0 : (cache?.ttlMs(op.action) ?? 0);
     let generation = '';
     if (ttl > 0) {
       const found = await cache!.store.lookup(scope, key);
       if (found.hit) {
         options.events?.onShared?.({ product: op.product, action: op.action, via: 'cache' });
+        if (opts.outcome) {
+          // The stored body keeps the RequestId of the answer it came from (the DTOs parse it).
+          const requestId = (found.value as { RequestId?: unknown } | null)?.RequestId;
+          opts.outcome.cached = true;
+          opts.outcome.requestId = typeof requestId === 'string' ? requestId : undefined;
+        }
         return found.value as Res;
       }
       generation = found.generation;
@@ -380,12 +456,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
+    const startedAt = opts.onAnswer ? performance.now() : 0;
     const prepared = prepare(op, input, opts.requestId);
     const scope = await scopeOf(op.product);
     if (!op.idempotent) {
       opts.onStart?.();
       try {
-        return await send(op, input, prepared, opts);
+        if (!opts.onAnswer) return await send(op, input, prepared, opts);
+        const outcome = newOutcome(true);
+        return await reportAnswer(send(op, input, prepared, { ...opts, outcome }), op, outcome, false, startedAt, opts.onAnswer);
       } finally {
         // Whatever the answer, the write may have happened (a timeout says nothing): reads
         // in flight from before it are not joined any more, and cached ones it touched go.
@@ -397,12 +476,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     // A fresh read never joins one that may be answered from the cache.
     const flightKey = `${scope}\n${opts.fresh ? 'fresh ' : ''}${key}`;
     let entry = inFlight.get(flightKey);
+    const joined = entry !== undefined;
     if (entry) {
       options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
     } else {
       const controller = new AbortController();
-      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown> };
-      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal }, scope, key).finally(() => {
+      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>,
+        // The outcome every caller of this read reports; timed only if its first caller reports.
+        status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
+      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal, outcome: created }, scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
       // Settled even if every caller has left, so nothing is reported as unhandled.
@@ -411,7 +493,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       entry = created;
     }
     entry.waiting += 1;
-    return follow<Res>(entry, opts.signal);
+    const answer = follow<Res>(entry, opts.signal);
+    return opts.onAnswer ? reportAnswer(answer, op, entry, joined, startedAt, opts.onAnswer) : answer;
   }
 
   const endpoints = Object.entries(origins)
@@ -425,7 +508,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     breakers,
     origins,
     namespace: async () => sha256Hex(`${await signer.identity()}\n${endpoints}`).slice(0, 24),
-    session({ concurrency, signal, requestId, deadline, onCacheHit }) {
+    session({ concurrency, signal, requestId, deadline, onCacheHit, onAnswer }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
       const onStart = () => {
@@ -436,7 +519,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           limit(async () => {
             if (signal?.aborted) throw new OperationEndedError();
             try {
-              return await call(op, input, { signal, requestId, deadline, onStart });
+              return await call(op, input, { signal, requestId, deadline, onStart, onAnswer });
             } catch (err) {
               throw signal?.aborted ? new OperationEndedError() : err;
             }
