@@ -13,18 +13,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set([
-  'REDIS_URL',
-  'ROUTER_SECRET',
-  'METRICS_TOKEN',
-  'GATEWAY_TOKENS',
-  'DASHSCOPE_API_KEY',
-  'EMULATOR_API_KEY',
-  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-  'ALIBABA_CLOUD_SECURITY_TOKEN',
-  'EMULATOR_ACCESS_KEY_SECRET',
-  'OTEL_EXPORTER_OTLP_HEADERS',
-]);
+const SECRET_VARS = new Set(['REDIS_URL', 'ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 const int = (min: number, max: number) =>
   z
