@@ -122,7 +122,7 @@ async function main() {
   const documentCache = redis ? createSharedDocumentCache(redis, () => metrics.onRedisError('persisted_query')) : undefined;
   // The OpenTelemetry SDK is imported only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const telemetry = await createTelemetry(config.telemetry);
-  if (config.telemetry) logger.info({ traces: config.telemetry.tracesUrl, service: config.telemetry.serviceName }, 'tracing on: spans exported over OTLP/HTTP');
+  if (config.telemetry) logger.info({ traces: config.telemetry.tracesUrl, serviceName: config.telemetry.serviceName }, 'tracing on: spans exported over OTLP/HTTP');
   const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache, redis, telemetry });
   // Start shared rather than degraded when Redis is there: wait for it briefly, never longer.
   if (redis && redis.status !== 'ready') {

@@ -3,7 +3,7 @@ import type { Attributes, Context as OtelContext, Span, Tracer } from '@opentele
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { Caller } from './auth.js';
 import type { TelemetrySettings } from './config.js';
-import type { UpstreamAnswer } from './upstream/client.js';
+import type { UpstreamAnswer } from './upstream/answers.js';
 import type { UpstreamReport, UpstreamSpanSink } from './upstream-report.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { UpstreamAnswer } from './upstream/client.js';
+import type { UpstreamAnswer } from './upstream/answers.js';
 
 /** Where an operation's upstream answers go for tracing: its span (src/core/telemetry.ts). */
 export interface UpstreamSpanSink {

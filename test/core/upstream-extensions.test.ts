@@ -72,6 +72,13 @@ describe('extensions.upstream in production', () => {
     expect(r.body.extensions!.upstream).toEqual({ calls: 1, requestIds: sentRequestIds(h), shared: 0, cached: 0 });
   });
 
+  it('lists the RequestId of a write (a mutation) too', async () => {
+    const r = await h.gql(`mutation { createModel(input: { name: "debugged-write" }) { __typename } }`, undefined, DEBUG);
+    expect(r.body.errors).toBeUndefined();
+    expect(h.actions()).toEqual(['CreateModel']);
+    expect(r.body.extensions!.upstream).toEqual({ calls: 1, requestIds: sentRequestIds(h), shared: 0, cached: 0 });
+  });
+
   it('an operation that joined an identical read in flight reports the RequestId of the answer it shared', async () => {
     const release = h.hold('GetModel');
     const operations = [h.gql(MODEL, { id }, DEBUG), h.gql(MODEL, { id }, DEBUG)];

@@ -12,6 +12,7 @@ import type { Signer } from './signer.js';
 import { createBreakers, type BreakerOptions } from './breaker.js';
 import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } from './governor.js';
 import { readTags, writeTags, type ReadCacheStore } from './read-cache.js';
+import { reportAnswer, newOutcome, type Outcome, type UpstreamAnswer } from './answers.js';
 import { sha256Hex } from './acs3.js';
 
 export interface UpstreamClientOptions {
@@ -122,61 +123,6 @@ export interface CallOptions {
   readonly onAnswer?: ((answer: UpstreamAnswer) => void) | undefined;
 }
 
-/** The answer one call used: its own request's, an identical read's in flight, or the read cache's. */
-export interface UpstreamAnswer {
-  readonly product: ProductName;
-  readonly action: string;
-  readonly method: string;
-  readonly via: 'upstream' | 'coalesced' | 'cache';
-  /** HTTP status of the last attempt; undefined when none answered (timeout, reset, open circuit). */
-  readonly status: number | undefined;
-  /** PAI's RequestId of the answer (body `RequestId`, else header `x-acs-request-id`). */
-  readonly requestId: string | undefined;
-  /** Attempts the request took (retries = attempts - 1); 0 for an answer from the cache. */
-  readonly attempts: number;
-  /** Time the request spent waiting for the governor (QPS limits, PAI's pauses). */
-  readonly governorWaitMs: number;
-  /** performance.now() when the call started and when its answer was in. */
-  readonly startedAt: number;
-  readonly endedAt: number;
-  /** The error's code when the call failed. */
-  readonly error: string | undefined;
-}
-
-/** What a request learns on its way, for `onAnswer`; a read's in-flight entry carries it for every caller. */
-interface Outcome {
-  status: number | undefined;
-  requestId: string | undefined;
-  attempts: number;
-  governorWaitMs: number;
-  cached: boolean;
-  /** Someone reports on it: the governor wait is timed. */
-  timed: boolean;
-}
-
-/** Send options inside the client: where the request writes its outcome. */
-interface SendOptions extends CallOptions {
-  readonly outcome?: Outcome | undefined;
-}
-
-const newOutcome = (timed: boolean): Outcome => ({ status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed });
-
-/** Waits for a call's answer and tells `onAnswer` about it, success or failure. */
-async function reportAnswer<Res>(answer: Promise<Res>, op: OperationSpec<Res>, outcome: Outcome, joined: boolean, startedAt: number, onAnswer: (answer: UpstreamAnswer) => void): Promise<Res> {
-  // Read once the answer is in: only then is it known whether it came from the cache.
-  const report = (status: number | undefined, requestId: string | undefined, error: string | undefined) =>
-    onAnswer({ product: op.product, action: op.action, method: op.method, via: outcome.cached ? 'cache' : joined ? 'coalesced' : 'upstream', status, requestId, attempts: outcome.attempts, governorWaitMs: outcome.governorWaitMs, startedAt, endedAt: performance.now(), error });
-  try {
-    const value = await answer;
-    report(outcome.status, outcome.requestId, undefined);
-    return value;
-  } catch (err) {
-    if (err instanceof UpstreamError) report(err.upstream.status, err.upstream.requestId, err.code);
-    else if (err instanceof OperationEndedError) report(undefined, undefined, 'OPERATION_ENDED');
-    throw err;
-  }
-}
-
 /** What the client reports about each attempt (for metrics). */
 export interface CallEvents {
   onAttempt?(e: { product: ProductName; action: string; status: number | undefined; outcome: 'ok' | ErrorCode; ms: number; attempt: number }): void;
@@ -184,6 +130,11 @@ export interface CallEvents {
   onBreaker?(product: ProductName, state: 'closed' | 'open' | 'halfOpen'): void;
   /** A read answered without an upstream call of its own: joined one in flight, or from the read cache. */
   onShared?(e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }): void;
+}
+
+/** Send options inside the client: where the request writes its outcome. */
+interface SendOptions extends CallOptions {
+  readonly outcome?: Outcome | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -481,9 +432,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
     } else {
       const controller = new AbortController();
-      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>,
-        // The outcome every caller of this read reports; timed only if its first caller reports.
-        status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
+      // It carries the outcome every caller of this read reports; the governor's wait is timed only if its first caller reports.
+      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
       created.promise = read(op, input, prepared, { ...opts, signal: controller.signal, outcome: created }, scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
