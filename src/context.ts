@@ -3,6 +3,7 @@ import type { Caller } from './core/auth.js';
 import type { EnumReader } from './core/enums.js';
 import type { FeedHub } from './core/subscriptions/feeds.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
+import type { UpstreamReport } from './core/upstream-report.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
 import { createModelsDomain, type ModelsService } from './models/index.js';
@@ -26,6 +27,8 @@ export interface Context {
   readonly services: ServicesService;
   /** The poll loops subscriptions watch; set only for a subscription over WebSocket. */
   readonly feeds?: FeedHub | undefined;
+  /** The upstream answers this operation used; set only when it asked for them or tracing is on. */
+  readonly upstreamReport?: UpstreamReport | undefined;
 }
 
 export interface ContextOptions {
@@ -40,6 +43,7 @@ export interface ContextOptions {
   readonly fromRouter?: boolean;
   readonly onCacheHit?: (() => void) | undefined;
   readonly feeds?: FeedHub | undefined;
+  readonly upstreamReport?: UpstreamReport | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -75,6 +79,7 @@ class RequestContext implements Context {
     readonly enums: EnumReader,
     private readonly domains: Domains,
     readonly feeds?: FeedHub | undefined,
+    readonly upstreamReport?: UpstreamReport | undefined,
   ) {}
 
   get models(): ModelsService {
@@ -100,6 +105,6 @@ class RequestContext implements Context {
 
 export function createContext(opts: ContextOptions): Context {
   const requestId = opts.requestId ?? randomUUID();
-  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline, onCacheHit: opts.onCacheHit });
-  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, { easCluster: opts.client.origins.eas }, opts.feeds);
+  const upstream = opts.client.session({ concurrency: opts.concurrency, signal: opts.signal, requestId, deadline: opts.deadline, onCacheHit: opts.onCacheHit, onAnswer: opts.upstreamReport?.onAnswer });
+  return new RequestContext(requestId, opts.caller, opts.fromRouter ?? true, upstream, opts.enums, { easCluster: opts.client.origins.eas }, opts.feeds, opts.upstreamReport);
 }

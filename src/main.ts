@@ -17,6 +17,7 @@ import { createSigner } from './core/upstream/signer.js';
 import { Secret } from './core/secret.js';
 import type { Emulator } from './emulator/index.js';
 import { createServer } from './server.js';
+import { createTelemetry } from './core/telemetry.js';
 
 /** The read cache PAI_CACHE_TTLS asks for: in Redis when REDIS_URL is set, else in this process. */
 function createReadCache(settings: Config['upstream']['cache'], redis: Redis | undefined, metrics: Metrics, logger: Logger) {
@@ -121,7 +122,10 @@ async function main() {
     ? createSharedCallerBudgets({ redis, maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate, replicas: config.replicas, onError: () => metrics.onRedisError('budget') })
     : undefined;
   const documentCache = redis ? createSharedDocumentCache(redis, () => metrics.onRedisError('persisted_query')) : undefined;
-  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache, redis });
+  // The OpenTelemetry SDK is imported only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const telemetry = await createTelemetry(config.telemetry);
+  if (config.telemetry) logger.info({ traces: config.telemetry.tracesUrl, serviceName: config.telemetry.serviceName }, 'tracing on: spans exported over OTLP/HTTP');
+  const { app } = await createServer(config, { upstream, logger, auth, metrics, trustedDocuments, budgets, documentCache, redis, telemetry });
   // Start shared rather than degraded when Redis is there: wait for it briefly, never longer.
   if (redis && redis.status !== 'ready') {
     let timer: NodeJS.Timeout | undefined;
@@ -148,6 +152,8 @@ async function main() {
     const started = Date.now();
     await app.close();
     logger.info({ ms: Date.now() - started }, 'in-flight requests finished');
+    // The last spans leave before the process does (bounded by the grace period above).
+    await telemetry?.shutdown().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'could not export the last spans'));
     upstream.breakers.shutdown();
     redis?.disconnect();
     await emulator?.close();

@@ -19,6 +19,9 @@ import { createOperationPolicyPlugin } from './core/plugins/operation-policy.js'
 import { createTrustedDocumentsPlugin } from './core/plugins/trusted-documents.js';
 import { createSecretRedactionPlugin } from './core/plugins/secret-redaction.js';
 import { createHideSuggestionsPlugin } from './core/plugins/hide-suggestions.js';
+import { createUpstreamExtensionsPlugin, DEBUG_HEADER, wantsUpstreamExtensions } from './core/plugins/upstream-extensions.js';
+import type { Telemetry } from './core/telemetry.js';
+import { UpstreamReport } from './core/upstream-report.js';
 import { createTransportOptions, installTransportRules } from './core/transport.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
@@ -55,6 +58,8 @@ export interface ServerDeps {
   readonly redis?: Redis | undefined;
   /** The timers of subscription poll loops (tests move them by hand). */
   readonly scheduler?: Scheduler | undefined;
+  /** OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT); without it no span is made. */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 declare module 'fastify' {
@@ -93,6 +98,8 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     childLoggerFactory: lazyChildLogger as unknown as NonNullable<FastifyServerOptions['childLoggerFactory']>,
     genReqId: (req) => readRequestId(req.headers['x-request-id']),
   });
+  // Before any route: @fastify/otel wires each route as it is added.
+  if (deps.telemetry) await app.register(deps.telemetry.fastifyPlugin);
 
   const schema = createSchema();
   const argumentChecks = { ...modelArgumentChecks, ...algorithmArgumentChecks, ...tensorboardArgumentChecks, ...evalTaskArgumentChecks, ...serviceArgumentChecks };
@@ -123,6 +130,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     formatError,
     logger,
     plugins: [
+      ...(deps.telemetry ? [deps.telemetry.plugin] : []),
       fastifyApolloDrainPlugin(app),
       deps.metrics.plugin,
       ...(deps.trustedDocuments ? [createTrustedDocumentsPlugin(deps.trustedDocuments)] : []),
@@ -138,6 +146,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         budgets: deps.budgets ?? createCallerBudgets({ maximum: config.limits.budget, restoreRate: config.limits.budgetRestoreRate }),
       }),
       createSecretRedactionPlugin({ fields: [...EVAL_TASK_SECRET_FIELDS, ...SERVICE_SECRET_FIELDS] }),
+      createUpstreamExtensionsPlugin(),
       ...(production ? [createHideSuggestionsPlugin<Context>()] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
@@ -189,6 +198,9 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       setMaxListeners(0, abort.signal);
       // A shared reason: abort() with none builds a DOMException (and its stack) per request.
       reply.raw.once('close', () => abort.abort(OPERATION_ENDED));
+      // Only operations that asked for extensions.upstream, or all while tracing, get a report.
+      const expose = wantsUpstreamExtensions(config.env, request.headers[DEBUG_HEADER]);
+      const upstreamReport = expose || deps.telemetry ? new UpstreamReport(expose, deps.telemetry?.parentOf(request)) : undefined;
       return createContext({
         client: deps.upstream,
         enums,
@@ -199,6 +211,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         caller: request.caller ?? ANONYMOUS_LANDING,
         fromRouter: isRouter(request.headers['x-router-secret']),
         onCacheHit: deps.metrics.onLoaderHit,
+        upstreamReport,
       });
     },
   });

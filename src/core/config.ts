@@ -13,7 +13,7 @@ import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './ups
  * is declared here (and documented in README.md); nothing else touches process.env.
  */
 
-const SECRET_VARS = new Set(['REDIS_URL', 'ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET']);
+const SECRET_VARS = new Set(['REDIS_URL', 'ROUTER_SECRET', 'METRICS_TOKEN', 'GATEWAY_TOKENS', 'DASHSCOPE_API_KEY', 'EMULATOR_API_KEY', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'EMULATOR_ACCESS_KEY_SECRET', 'OTEL_EXPORTER_OTLP_HEADERS']);
 
 const int = (min: number, max: number) =>
   z
@@ -137,7 +137,32 @@ const EnvSchema = z.object({
   EMULATOR_ACCESS_KEY_ID: optional(accessKeyId),
   EMULATOR_ACCESS_KEY_SECRET: optional(token),
   EMULATOR_DEMO_DATA: optional(bool),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be the http(s) base URL of an OTLP/HTTP collector, such as http://otel-collector:4318' })),
+  OTEL_EXPORTER_OTLP_HEADERS: optional(parsed(parseOtlpHeaders)),
+  OTEL_SERVICE_NAME: optional(z.string().trim().min(1).max(200)),
 });
+
+/**
+ * Parses OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry specification writes it: comma-separated
+ * `key=value` pairs, values percent-encoded (W3C Baggage octets). Names are HTTP header names.
+ */
+export function parseOtlpHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of text.split(',')) {
+    if (!entry.trim()) continue;
+    const at = entry.indexOf('=');
+    const name = at > 0 ? entry.slice(0, at).trim() : '';
+    if (!/^[!#$%&'*+.^`|~\w-]+$/.test(name)) throw new Error('must be comma-separated name=value pairs with HTTP header names, such as api-key=abc,x-tenant=1');
+    let value: string;
+    try {
+      value = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      throw new Error(`has a value for ${name} that is not valid percent-encoding`);
+    }
+    headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
 
 /** Every environment variable pai-graph reads (README.md documents each). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
@@ -227,6 +252,11 @@ export interface Config {
     /** WebSocket connections one replica keeps open at once. */
     readonly maxConnections: number;
   };
+  /**
+   * OpenTelemetry traces over OTLP/HTTP, when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined:
+   * no SDK is loaded and no span is made.
+   */
+  readonly telemetry: TelemetrySettings | undefined;
   readonly emulator: {
     readonly host: string;
     readonly port: number | undefined;
@@ -235,6 +265,14 @@ export interface Config {
     readonly accessKey: AccessKeyCredential | undefined;
     readonly demoData: boolean;
   };
+}
+
+export interface TelemetrySettings {
+  /** Where spans are sent: the endpoint's `/v1/traces`. */
+  readonly tracesUrl: string;
+  /** Headers for the collector (often an API key): OTEL_EXPORTER_OTLP_HEADERS as a JSON object, kept secret. */
+  readonly headers: Secret | undefined;
+  readonly serviceName: string;
 }
 
 /** SUBSCRIPTION_POLL_MS's default: one upstream read per watched resource every 5 s. */
@@ -358,6 +396,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       metricsToken: e.METRICS_TOKEN ? new Secret(e.METRICS_TOKEN) : undefined,
     },
     transport: { maxBodyBytes: e.MAX_BODY_BYTES ?? 1024 * 1024, headersTimeoutMs, requestTimeoutMs },
+    telemetry: e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          // The specification's rule for the base endpoint: the signal's path is appended.
+          tracesUrl: `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+          headers: e.OTEL_EXPORTER_OTLP_HEADERS ? new Secret(JSON.stringify(e.OTEL_EXPORTER_OTLP_HEADERS)) : undefined,
+          serviceName: e.OTEL_SERVICE_NAME ?? 'pai-graph',
+        }
+      : undefined,
     subscriptions: { pollMs: e.SUBSCRIPTION_POLL_MS ?? DEFAULT_SUBSCRIPTION_POLL_MS, maxPerCaller: e.MAX_SUBSCRIPTIONS_PER_CALLER ?? 20, maxConnections: e.MAX_WEBSOCKET_CONNECTIONS ?? 1000 },
     emulator: {
       host: e.EMULATOR_HOST ?? '127.0.0.1',

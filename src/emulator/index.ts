@@ -52,6 +52,8 @@ export interface RecordedCall {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   status: number | undefined;
+  /** The RequestId the emulator answered with (body `RequestId` and header `x-acs-request-id`). */
+  readonly requestId: string;
 }
 
 export interface Emulator {
@@ -219,6 +221,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
       body: '',
       status: undefined,
+      requestId,
     };
     calls.push(record);
     let product = 'PAI';

@@ -18,6 +18,7 @@ import { createTtlTable, parseCacheTtls, type ReadCacheStore } from '../../src/c
 import type { Redis } from 'ioredis';
 import type { CallerBudgets } from '../../src/core/plugins/cost.js';
 import type { Scheduler } from '../../src/core/subscriptions/feeds.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 
 /** The API key the test emulator accepts; tests assert it never leaks. */
 export const TEST_API_KEY = 'sk-test-5f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -124,6 +125,8 @@ export async function startHarness(
     subscriptions?: Partial<Config['subscriptions']> & { scheduler?: Scheduler; redis?: Redis };
     /** Caller budgets (default: in process, as configured by `limits`), e.g. on a clock the test moves. */
     budgets?: CallerBudgets;
+    /** OpenTelemetry tracing (createTelemetry with an endpoint); not shut down here. */
+    telemetry?: Telemetry;
   } = {},
 ): Promise<Harness> {
   const trustedAccessKeys = [TEST_ACCESS_KEY];
@@ -170,7 +173,7 @@ export async function startHarness(
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', graphiql: opts.graphiql ?? opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
     upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS },
-    subscriptions: { pollMs: 5000, maxPerCaller: 20, maxConnections: 1000, ...opts.subscriptions } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments, scheduler: opts.subscriptions?.scheduler, redis: opts.subscriptions?.redis, budgets: opts.budgets });
+    subscriptions: { pollMs: 5000, maxPerCaller: 20, maxConnections: 1000, ...opts.subscriptions } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments, scheduler: opts.subscriptions?.scheduler, redis: opts.subscriptions?.redis, budgets: opts.budgets, telemetry: opts.telemetry });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;

@@ -12,6 +12,7 @@ import type { Signer } from './signer.js';
 import { createBreakers, type BreakerOptions } from './breaker.js';
 import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } from './governor.js';
 import { readTags, writeTags, type ReadCacheStore } from './read-cache.js';
+import { reportAnswer, newOutcome, type Outcome, type UpstreamAnswer } from './answers.js';
 import { sha256Hex } from './acs3.js';
 
 export interface UpstreamClientOptions {
@@ -41,7 +42,7 @@ export interface UpstreamSession {
 
 export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
-  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined }): UpstreamSession;
+  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
@@ -60,7 +61,7 @@ interface Prepared {
   readonly body: string | undefined;
 }
 
-interface InFlight {
+interface InFlight extends Outcome {
   readonly scope: string;
   /** Callers still waiting for it; when the last one leaves, the request is cancelled. */
   waiting: number;
@@ -115,6 +116,11 @@ export interface CallOptions {
   readonly onStart?: (() => void) | undefined;
   /** Never answer from the read cache (a health check must ask PAI). */
   readonly fresh?: boolean | undefined;
+  /**
+   * Told about the answer this call used, once it is in (extensions.upstream, trace spans).
+   * Without it the client measures and builds nothing for the report.
+   */
+  readonly onAnswer?: ((answer: UpstreamAnswer) => void) | undefined;
 }
 
 /** What the client reports about each attempt (for metrics). */
@@ -124,6 +130,11 @@ export interface CallEvents {
   onBreaker?(product: ProductName, state: 'closed' | 'open' | 'halfOpen'): void;
   /** A read answered without an upstream call of its own: joined one in flight, or from the read cache. */
   onShared?(e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }): void;
+}
+
+/** Send options inside the client: where the request writes its outcome. */
+interface SendOptions extends CallOptions {
+  readonly outcome?: Outcome | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -177,7 +188,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** One attempt: sign, send, read, map. Throws typed errors only. */
-  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: Prepared, opts: CallOptions, timeout: number): Promise<Res> {
+  async function attempt<Res>(op: OperationSpec<Res>, input: CallInput, built: Prepared, opts: SendOptions, timeout: number): Promise<Res> {
     const headers = built.headers.copy();
     await signer.sign({ method: op.method, url: built.url, headers, body: built.body, action: op.action, version: PRODUCTS[op.product].version });
 
@@ -238,6 +249,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
     // The debug line is built only when someone reads it.
     if (logger.isLevelEnabled('debug')) logger.debug({ upstream: { ...describeCall(op, built.url, opts), status, requestId: requestIdText }, ms }, 'upstream call');
+    if (opts.outcome) {
+      opts.outcome.status = status;
+      opts.outcome.requestId = requestIdText;
+    }
     return parsed.data;
   }
 
@@ -258,12 +273,18 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** Sends one prepared call: governor, attempts, retries. */
-  async function send<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions): Promise<Res> {
+  async function send<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: SendOptions): Promise<Res> {
     const { url, headers, body } = prepared;
     const deadline = opts.deadline ?? Date.now() + timeoutMs * MAX_ATTEMPTS;
+    const outcome = opts.outcome;
 
     for (let n = 1; ; n += 1) {
+      const admitting = outcome?.timed ? performance.now() : 0;
       const ticket = await governor.admit(op.product, op.action, deadline, Math.min(timeoutMs, Math.max(1, deadline - Date.now())));
+      if (outcome) {
+        outcome.attempts = n;
+        if (outcome.timed) outcome.governorWaitMs += performance.now() - admitting;
+      }
       // The operation may have ended while this call waited for its slot or a pause.
       if (opts.signal?.aborted) {
         ticket.done();
@@ -327,13 +348,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   /** A read: from the cache when allowed, else one upstream request shared with identical reads. */
-  async function read<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: CallOptions, scope: string, key: string): Promise<Res> {
+  async function read<Res>(op: OperationSpec<Res>, input: CallInput, prepared: Prepared, opts: SendOptions, scope: string, key: string): Promise<Res> {
     const ttl = opts.fresh ? 0 : (cache?.ttlMs(op.action) ?? 0);
     let generation = '';
     if (ttl > 0) {
       const found = await cache!.store.lookup(scope, key);
       if (found.hit) {
         options.events?.onShared?.({ product: op.product, action: op.action, via: 'cache' });
+        if (opts.outcome) {
+          // The stored body keeps the RequestId of the answer it came from (the DTOs parse it).
+          const requestId = (found.value as { RequestId?: unknown } | null)?.RequestId;
+          opts.outcome.cached = true;
+          opts.outcome.requestId = typeof requestId === 'string' ? requestId : undefined;
+        }
         return found.value as Res;
       }
       generation = found.generation;
@@ -376,12 +403,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   }
 
   async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
+    const startedAt = opts.onAnswer ? performance.now() : 0;
     const prepared = prepare(op, input, opts.requestId);
     const scope = await scopeOf(op.product);
     if (!op.idempotent) {
       opts.onStart?.();
       try {
-        return await send(op, input, prepared, opts);
+        if (!opts.onAnswer) return await send(op, input, prepared, opts);
+        const outcome = newOutcome(true);
+        return await reportAnswer(send(op, input, prepared, { ...opts, outcome }), op, outcome, false, startedAt, opts.onAnswer);
       } finally {
         // Whatever the answer, the write may have happened (a timeout says nothing): reads
         // in flight from before it are not joined any more, and cached ones it touched go.
@@ -393,12 +423,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     // A fresh read never joins one that may be answered from the cache.
     const flightKey = `${scope}\n${opts.fresh ? 'fresh ' : ''}${key}`;
     let entry = inFlight.get(flightKey);
+    const joined = entry !== undefined;
     if (entry) {
       options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
     } else {
       const controller = new AbortController();
-      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown> };
-      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal }, scope, key).finally(() => {
+      // It carries the outcome every caller of this read reports; the governor's wait is timed only if its first caller reports.
+      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
+      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal, outcome: created }, scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
       // Settled even if every caller has left, so nothing is reported as unhandled.
@@ -407,7 +439,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       entry = created;
     }
     entry.waiting += 1;
-    return follow<Res>(entry, opts.signal);
+    const answer = follow<Res>(entry, opts.signal);
+    return opts.onAnswer ? reportAnswer(answer, op, entry, joined, startedAt, opts.onAnswer) : answer;
   }
 
   const endpoints = Object.entries(origins)
@@ -421,7 +454,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     breakers,
     origins,
     namespace: async () => sha256Hex(`${await signer.identity()}\n${endpoints}`).slice(0, 24),
-    session({ concurrency, signal, requestId, deadline, onCacheHit }) {
+    session({ concurrency, signal, requestId, deadline, onCacheHit, onAnswer }) {
       const limit = pLimit(concurrency);
       let callCount = 0;
       const onStart = () => {
@@ -432,7 +465,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           limit(async () => {
             if (signal?.aborted) throw new OperationEndedError();
             try {
-              return await call(op, input, { signal, requestId, deadline, onStart });
+              return await call(op, input, { signal, requestId, deadline, onStart, onAnswer });
             } catch (err) {
               throw signal?.aborted ? new OperationEndedError() : err;
             }
