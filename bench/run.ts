@@ -141,7 +141,6 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length, Math.max(1, Math.ceil(p * s.length))) - 1]!;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
 /** Builds dist/ unless it was compiled from the current sources (or always, with --build). */

@@ -8,7 +8,7 @@ export interface Readiness {
   readonly ready: boolean;
   readonly body: {
     status: 'ready' | 'not ready';
-    upstream: { product: string; action: string; result: 'ok' | 'throttled' | string; requestId?: string | undefined; checkedAt: string; cached: boolean };
+    upstream: { product: string; action: string; /** `ok`, `throttled`, or the error code of the failed check. */ result: string; requestId?: string | undefined; checkedAt: string; cached: boolean };
     /** Circuit breaker per product, and actions the governor is holding back right now. */
     breakers?: Record<string, string>;
     governor?: { key: string; qps: number; queued: number; pausedForMs: number }[];

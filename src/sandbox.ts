@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext, GraphQLServerContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 
@@ -71,18 +71,17 @@ export function exampleTabs(): ExampleTab[] {
 export function createSandboxLandingPage<TContext extends BaseContext>(options: { graphiqlPath: string | undefined }): ApolloServerPlugin<TContext> {
   const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES, footer: false });
   const { graphiqlPath } = options;
-  if (!graphiqlPath) return sandbox as ApolloServerPlugin<TContext>;
+  if (!graphiqlPath) return sandbox;
   // The spread keeps Apollo's marker that this plugin replaces its implicit landing page.
   return {
     ...(sandbox as ApolloServerPlugin<TContext>),
     async serverWillStart(service) {
-      const listener = await sandbox.serverWillStart?.(service as GraphQLServerContext);
-      const render = listener?.renderLandingPage;
-      if (!listener || !render) return listener;
+      const listener = await sandbox.serverWillStart?.(service);
+      if (!listener?.renderLandingPage) return listener;
       return {
         ...listener,
         async renderLandingPage() {
-          const page = await render();
+          const page = await listener.renderLandingPage!();
           return { html: async () => linkGraphiql(typeof page.html === 'string' ? page.html : await page.html(), graphiqlPath) };
         },
       };

@@ -87,11 +87,11 @@ function assertResolversMatchSchema(schema: GraphQLSchema, map: Resolvers): void
     const type = schema.getType(typeName);
     if (!type) throw new Error(`Resolvers for ${typeName}, which the schema does not define`);
     if (isObjectType(type)) {
-      for (const field of Object.keys(fields as object)) {
+      for (const field of Object.keys(fields)) {
         if (!field.startsWith('__') && !type.getFields()[field]) throw new Error(`Resolver ${typeName}.${field} names no field of the schema`);
       }
     } else if (isEnumType(type)) {
-      for (const value of Object.keys(fields as object)) {
+      for (const value of Object.keys(fields)) {
         if (!type.getValue(value)) throw new Error(`Enum value ${typeName}.${value} is not in the schema`);
       }
     }

@@ -133,7 +133,7 @@ describe('Apollo Client against pai-graph', () => {
       expect(h.actions()).toEqual(['GetModel', 'GetModelVersion', 'GetModel']);
 
       // One entry per object, holding what every query read of it.
-      const entries = Object.keys(cache.extract() as Record<string, unknown>);
+      const entries = Object.keys(cache.extract());
       expect(entries.filter((k) => k.includes(id) && k.startsWith('Model:'))).toEqual([`Model:${id}`]);
       expect(entries.filter((k) => k === `ModelVersion:${version.id}`)).toHaveLength(1);
       expect((cache.extract() as Record<string, any>)[`Model:${id}`]).toMatchObject({ id, name: detail.data!.model!.name, labels: expect.any(Array) });

@@ -16,7 +16,7 @@ import { until } from './helpers/until.js';
  */
 
 // The shapes below are whatever the YAML says; each test states what it expects of them.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type Json = any;
 
 const ROOT = new URL('../', import.meta.url);
@@ -43,7 +43,7 @@ function parseYaml(url: URL, version: '1.1' | '1.2'): Json[] {
   if (!Array.isArray(docs)) return [];
   const problems = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message));
   if (problems.length) throw new Error(`${fileURLToPath(url)}: ${problems.join('\n')}`);
-  return docs.map((d) => d.toJS() as Json).filter((d) => d !== null);
+  return docs.map((d) => d.toJS()).filter((d) => d !== null);
 }
 
 const yamlFiles = (dir: URL): URL[] =>
@@ -51,7 +51,7 @@ const yamlFiles = (dir: URL): URL[] =>
 
 // Kubernetes reads manifests as YAML 1.1 (where an unquoted `no` is false, not "no").
 const manifestFiles = readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
-const manifests = manifestFiles.flatMap((file) => parseYaml(new URL(file, K8S), '1.1').map((doc) => ({ file, ...doc }) as Json));
+const manifests = manifestFiles.flatMap((file) => parseYaml(new URL(file, K8S), '1.1').map((doc) => ({ file, ...doc })));
 const kustomization = parseYaml(new URL('kustomization.yaml', K8S), '1.1')[0];
 const compose = parseYaml(new URL('compose.yaml', DEPLOY), '1.2')[0];
 

@@ -69,7 +69,7 @@ beforeAll(async () => {
             request.http?.headers.set('x-router-secret', ROUTER_SECRET);
           },
         }),
-    }) as never,
+    }),
   });
   gatewayUrl = (await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } })).url;
 }, 30_000);

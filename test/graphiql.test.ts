@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parse } from 'graphql';
+import { Kind, parse } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
 import { parseGatewayTokens } from '../src/core/auth.js';
 import { exampleTabs, SANDBOX_VARIABLES } from '../src/sandbox.js';
@@ -92,7 +92,7 @@ describe('GraphiQL assets same-origin', () => {
     const settings = JSON.parse(/<script type="application\/json" id="graphiql-settings">([^<]*)<\/script>/.exec(html)![1]!) as { endpoint: string; tabs: { query: string; variables?: string }[] };
     expect(settings.endpoint).toBe('/graphql');
     expect(settings.tabs).toEqual(exampleTabs());
-    const operations = settings.tabs.map((t) => parse(t.query).definitions.map((d) => (d.kind === 'OperationDefinition' ? d.name?.value : d.kind)));
+    const operations = settings.tabs.map((t) => parse(t.query).definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.name?.value : d.kind)));
     expect(operations).toEqual([['ModelList'], ['DeployModelVersion'], ['ServiceStatus'], ['ServiceChanged']]);
     expect(settings.tabs[0]!.query).toMatch(/^# Welcome to pai-graph/);
     expect(settings.tabs.map((t) => (t.variables === undefined ? undefined : JSON.parse(t.variables)))).toEqual([SANDBOX_VARIABLES, undefined, undefined, undefined]);

@@ -131,7 +131,7 @@ describe("README's error table", () => {
     }
     // Apollo Server's request errors are 400, except the APQ protocol's "send the document" (200).
     for (const code of [...REQUEST_ERROR_CODES].filter((c) => !neverSent.has(c))) {
-      expect([code, table.get(code)]).toEqual([code, code === ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND ? 200 : 400]);
+      expect([code, table.get(code)]).toEqual([code, code === (ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND as string) ? 200 : 400]);
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   isInputObjectType,
   isNonNullType,
   isObjectType,
+  Kind,
   parse,
   print,
   type GraphQLArgument,
@@ -212,7 +213,7 @@ describe('introspection', () => {
     const { loadTypeDefs } = await import('../src/schema.js');
     const sdl = parse(loadTypeDefs()[0]!);
     const schema = createSchema();
-    const scalars = sdl.definitions.flatMap((d) => (d.kind === 'ScalarTypeDefinition' ? [d] : []));
+    const scalars = sdl.definitions.flatMap((d) => (d.kind === Kind.SCALAR_TYPE_DEFINITION ? [d] : []));
     expect(scalars.map((d) => d.name.value)).toEqual(expect.arrayContaining(['DateTime', 'JSON', 'Long']));
     for (const d of scalars) expect({ name: d.name.value, description: schema.getType(d.name.value)!.description }).toEqual({ name: d.name.value, description: d.description!.value });
   });
@@ -260,7 +261,7 @@ describe('Relay conventions', () => {
       for (const f of Object.values(type.getFields())) {
         if (!getNamedType(f.type).name.endsWith('Connection')) continue;
         connections.push(`${type.name}.${f.name}`);
-        const args = Object.fromEntries(f.args.map((a) => [a.name, `${String(a.type)}${a.defaultValue === undefined ? '' : ` = ${String(a.defaultValue)}`}`]));
+        const args = Object.fromEntries(f.args.map((a) => [a.name, `${String(a.type)}${a.defaultValue === undefined ? '' : ` = ${JSON.stringify(a.defaultValue)}`}`]));
         expect([`${type.name}.${f.name}`, args]).toEqual([`${type.name}.${f.name}`, expect.objectContaining({ first: 'Int', after: 'String', last: 'Int', before: 'String' })]);
       }
     }

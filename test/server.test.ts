@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildSchema, GraphQLError, Kind, parse, print, specifiedRules, validate } from 'graphql';
+import { GraphQLError, Kind, parse, print } from 'graphql';
 import { BadUserInputError } from '../src/core/errors.js';
 import { createFormatError } from '../src/core/format-error.js';
 import { createLogger } from '../src/core/logger.js';
@@ -27,7 +27,7 @@ describe('the gateway server', () => {
   });
 
   it('opens Sandbox with a collection of operations that all run on the demo data, deploying a model version among them', async () => {
-    const definitions = parse(SANDBOX_DOCUMENT).definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d] : []));
+    const definitions = parse(SANDBOX_DOCUMENT).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d] : []));
     const operations = definitions.map((d) => d.name!.value);
     expect(operations).toEqual(['ModelList', 'DeployModelVersion', 'ServiceStatus', 'ServiceChanged']);
     for (const operationName of operations.slice(0, 3)) {
@@ -83,7 +83,7 @@ describe('the gateway server', () => {
 
 describe('error formatting', () => {
   const logs: string[] = [];
-  const format = createFormatError(createLogger({ level: 'error', destination: { write: (l: string) => void logs.push(l) } as never }));
+  const format = createFormatError(createLogger({ level: 'error', destination: { write: (l: string) => void logs.push(l) } }));
 
   it('masks an unexpected resolver error and logs the original', () => {
     const original = new Error('connect ECONNREFUSED 10.0.0.1:5432 password=hunter2');

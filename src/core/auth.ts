@@ -92,7 +92,7 @@ export function readTokensFile(path: string): StaticToken[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
   }
   return text
     .split('\n')
@@ -153,7 +153,7 @@ export function createAuthenticator(settings: AuthSettings) {
     if (jwks && settings.jwt && token.split('.').length === 3) {
       const payload = await verifyJwt(token, jwks, settings.jwt);
       const scopes = new Set(
-        String(payload.scope ?? '')
+        (typeof payload.scope === 'string' ? payload.scope : '')
           .split(/\s+/)
           .map((s) => s.replace(/^pai-graph:/, ''))
           .filter((s): s is Scope => SCOPES.has(s as Scope)),

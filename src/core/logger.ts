@@ -73,6 +73,9 @@ class LazyChildLogger {
     return (this.made ?? this.parent).isLevelEnabled(level);
   }
 
+  // tsc needs these casts to spread into pino's overloads; typescript-eslint reads pino's types
+  // differently and calls them unnecessary.
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
   fatal(...args: unknown[]): void {
     (this.log.fatal as AnyLogFn)(...args);
   }
@@ -96,6 +99,8 @@ class LazyChildLogger {
   trace(...args: unknown[]): void {
     (this.log.trace as AnyLogFn)(...args);
   }
+
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
 
   silent(): void {}
 

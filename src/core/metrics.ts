@@ -82,7 +82,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
           const type = operation?.operation ?? 'unknown';
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const first = errors?.[0] ?? body?.errors?.[0];
-          const outcome = first ? String((first.extensions as { code?: unknown } | undefined)?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
+          const code = (first?.extensions as { code?: unknown } | undefined)?.code;
+          const outcome = first ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'ok';
           operations.inc({ operation: operationName ?? '(anonymous)', type, outcome });
           operationSeconds.observe({ type }, (performance.now() - started) / 1000);
         },

@@ -149,8 +149,7 @@ export async function createTelemetry(settings: TelemetrySettings | undefined): 
     },
     fastifyPlugin: fastifyOtel.plugin() as unknown as FastifyPluginCallback,
     parentOf(request) {
-      const otel = (request as FastifyRequest & { opentelemetry?: () => { context?: OtelContext } }).opentelemetry;
-      return otel?.call(request).context ?? ROOT_CONTEXT;
+      return (request as FastifyRequest & { opentelemetry?: () => { context?: OtelContext } }).opentelemetry?.().context ?? ROOT_CONTEXT;
     },
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),

@@ -33,7 +33,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Objects merged key by key; anything else replaced (UpdateType=merge). */
 function deepMerge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
-  for (const [k, v] of Object.entries(patch)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(patch)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
   return out;
 }
 

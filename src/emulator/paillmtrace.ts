@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ServiceError, type EmuRequest, type Route } from './http.js';
 import { bodyOf, contains, type Body } from './params.js';
 import { appTypeOf, inputOf, judge, TEMPLATES } from './judge.js';
-import { DEMO_ACCOUNT, type Store, type StoredEvalTask } from './store.js';
+import { DEMO_ACCOUNT, type Store, type StoredEvalTask, type StoredTraceResult } from './store.js';
 
 /**
  * PaiLLMTrace 2024-03-11 online evaluation tasks (upstream-contract section 4): the create
@@ -65,7 +65,7 @@ function filters(v: unknown): StoredEvalTask['Filters'] | undefined {
   return v.map((f: Record<string, unknown>, i) => {
     if (!FILTER_KEYS.includes(String(f?.Key))) throw inputError(`Filters[${i}].Key must be one of ${FILTER_KEYS.join(', ')}`);
     if (!FILTER_OPERATORS.includes(String(f?.Operator))) throw inputError(`Filters[${i}].Operator must be one of ${FILTER_OPERATORS.join(', ')}`);
-    return { Key: String(f.Key), Operator: String(f.Operator), Value: String(f.Value ?? '') };
+    return { Key: String(f.Key), Operator: String(f.Operator), Value: String((f.Value as string | number | undefined) ?? '') };
   });
 }
 
@@ -337,7 +337,7 @@ export function paiLlmTraceRoutes(store: Store): Route[] {
       modelConfig(b.ModelConfig);
       const id = str(b.EvaluationId, 'EvaluationId', 128) || randomBytes(16).toString('hex');
       let evaluation = store.traceEvaluations.get(id);
-      if (!evaluation) store.traceEvaluations.set(id, (evaluation = new Map()));
+      if (!evaluation) store.traceEvaluations.set(id, (evaluation = new Map<string, StoredTraceResult>()));
       // The judge's key is used, not kept.
       evaluation.set(traceId, { seq: store.nextSeq(), TraceId: traceId, ...(appName ? { AppName: appName } : {}), input: inputOf(traceId, appName), record: judge(appTypeOf(config), `${id}:${traceId}`) });
       return { body: { EvaluationId: id, RequestId: req.requestId } };

@@ -59,7 +59,7 @@ const uri = z
 
 /** SourceId must follow PAI's format unless the source is Custom. */
 function checkSource(v: { SourceType?: string | undefined; SourceId?: string | undefined }, ctx: z.RefinementCtx) {
-  if (v.SourceId !== undefined && v.SourceType !== undefined && v.SourceType !== ModelSourceType.CUSTOM && !SOURCE_ID.test(v.SourceId)) {
+  if (v.SourceId !== undefined && v.SourceType !== undefined && v.SourceType !== (ModelSourceType.CUSTOM as string) && !SOURCE_ID.test(v.SourceId)) {
     ctx.addIssue({
       code: 'custom',
       path: ['sourceId'],

@@ -69,7 +69,7 @@ export const MODEL_MOUNT_PATH = '/mnt/model/';
 export function buildServiceConfig(spec: Record<string, unknown>, uri: string, d: DeployModelVersionInput): Record<string, unknown> {
   const { name: _specName, ...rest } = spec;
   const config: Record<string, unknown> = { name: d.serviceName, ...rest };
-  const storage = Array.isArray(config.storage) ? config.storage : [];
+  const storage: unknown[] = Array.isArray(config.storage) ? (config.storage as unknown[]) : [];
   if (Array.isArray(config.containers) && uri.startsWith('oss://')) {
     if (!storage.some((m) => isObject(m) && isObject(m.oss) && m.oss.path === uri)) {
       config.storage = [...storage, { mount_path: MODEL_MOUNT_PATH, oss: { path: uri, readOnly: true }, properties: { resource_type: 'model' } }];
@@ -164,7 +164,7 @@ export function createServicesService(api: ServicesApi, loaders: ServiceLoaders)
     async detailField<K extends DetailField>(s: ServiceRecord, field: K): Promise<NonNullable<ServiceRecord[K]> | null> {
       const from = s.Listed ? ((await loaders.detail.load(s.ServiceName)) ?? s) : s;
       // EAS sends "" for an endpoint a service does not have.
-      return (from[field] || null) as NonNullable<ServiceRecord[K]> | null;
+      return (from[field] || null);
     },
 
     /** The model version a service was deployed from, by the labels pai-graph set; null for any other service. */

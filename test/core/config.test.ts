@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     [{ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '5000' }, 'HEADERS_TIMEOUT_MS (20000) must not exceed REQUEST_TIMEOUT_MS (5000): the headers are part of the request'],
     [{ GATEWAY_JWT_CLOCK_SKEW_SECONDS: '301' }, 'GATEWAY_JWT_CLOCK_SKEW_SECONDS must be an integer between 0 and 300 (got "301")'],
   ])('stops on %j with one line naming the variable and the rule', (env, expected) => {
-    const message = errorOf(env as Record<string, string>);
+    const message = errorOf(env);
     expect(message).toContain(expected);
     expect(message).not.toContain('\n');
   });
@@ -123,7 +123,7 @@ describe('loadConfig', () => {
     expect(JSON.stringify(config)).not.toContain(KEY);
     expect(inspect(config, { depth: 10 })).not.toContain(KEY);
     const credentials = config.target!.credentials;
-    expect(credentials.kind === 'bearer' && `${credentials.apiKey}`).toBe('[redacted]');
+    expect(credentials.kind === 'bearer' && String(credentials.apiKey)).toBe('[redacted]');
   });
 
   describe('AccessKey credentials', () => {

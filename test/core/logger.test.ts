@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Writable } from 'node:stream';
 import { createLogger, lazyChildLogger } from '../../src/core/logger.js';
 
 const capture = () => {
   const lines: string[] = [];
-  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } as unknown as Writable });
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
   return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 };
 

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -37,7 +36,7 @@ beforeAll(async () => {
     origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, emulatorUrl])) as Record<ProductName, string>,
     signer: createBearerSigner({ kind: 'bearer', apiKey: new Secret(API_KEY) }),
     timeoutMs: 300,
-    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } as unknown as Writable }),
+    logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
     governor: createGovernor({ rules: parseQpsLimits('*=1000') }),
     breaker: { volumeThreshold: 10_000 },
   });

@@ -24,7 +24,7 @@ beforeEach(() => {
 async function eas(method: string, path: string, action: string, opts: { body?: string; query?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { 'x-acs-version': '2021-07-01', 'x-acs-action': action, authorization: `Bearer ${KEY}` };
   if (opts.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-  const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+  const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
   const res = await fetch(`${url}${path}${qs}`, { method, headers, body: opts.body });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }

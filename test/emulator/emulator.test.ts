@@ -18,7 +18,7 @@ async function call(method: string, path: string, opts: { action?: string; versi
   if (opts.action) headers['x-acs-action'] = opts.action;
   if (opts.auth !== null) headers.authorization = opts.auth ?? `Bearer ${KEY}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-  const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+  const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
   const res = await fetch(`${url}${path}${qs}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 }

@@ -19,7 +19,7 @@ beforeEach(() => emu.reset());
 async function call(method: string, path: string, opts: { action: string; body?: unknown; query?: Record<string, string> }) {
   const headers: Record<string, string> = { 'x-acs-version': '2024-03-11', 'x-acs-action': opts.action, authorization: `Bearer ${KEY}` };
   if (opts.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
-  const qs = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+  const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
   const res = await fetch(`${url}${path}${qs}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }

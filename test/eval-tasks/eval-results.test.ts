@@ -455,7 +455,7 @@ describe('who may evaluate', () => {
 });
 
 describe('with the read cache on', () => {
-  let now = 0;
+  const now = 0;
   let c: Harness;
   beforeAll(async () => {
     c = await startHarness({ cache: { ttls: 'GetEvaluationTemplates=3600,ListEvalResults=60', store: createMemoryReadCache({ maxEntries: 100, now: () => now }) } });

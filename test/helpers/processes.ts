@@ -48,8 +48,8 @@ function launch(command: string, args: string[], env: Record<string, string>, re
         resolve(match[1]!);
       }
     };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${entry} exited with ${code}:\n${output.join('')}`));
@@ -62,7 +62,7 @@ function launch(command: string, args: string[], env: Record<string, string>, re
     output,
     stop() {
       if (group) {
-        const closed = new Promise<number | null>((resolve) => (proc.stdout!.closed && proc.stderr!.closed ? resolve(proc.exitCode) : proc.once('close', (code) => resolve(code))));
+        const closed = new Promise<number | null>((resolve) => (proc.stdout.closed && proc.stderr.closed ? resolve(proc.exitCode) : proc.once('close', (code) => resolve(code))));
         try {
           process.kill(-proc.pid!, 'SIGTERM');
         } catch {

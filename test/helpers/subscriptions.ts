@@ -31,7 +31,7 @@ export function subscribe(
       retryAttempts: 0,
       lazy: true,
       ...(opts.connectionParams ? { connectionParams: opts.connectionParams } : {}),
-      on: { closed: (event) => void closes.push({ code: (event as { code: number }).code, reason: String((event as { reason?: unknown }).reason ?? '') }) },
+      on: { closed: (event) => void closes.push({ code: (event as { code: number }).code, reason: String((event as { reason?: string }).reason ?? '') }) },
     });
   const state: { results: ExecutionResult<Record<string, any>, unknown>[]; end: Subscription['end'] } = { results: [], end: undefined };
   const unsubscribe = client.subscribe<Record<string, any>>(

@@ -72,7 +72,7 @@ export function scriptedUpstream() {
     sent.push({ action, method: request.method, requestId, at: clock(), seq: (seq += 1) });
     const answer = scripts.get(action)?.shift() ?? { status: 200 };
     if ('hang' in answer) {
-      return new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true }));
+      return new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason as Error), { once: true }));
     }
     if ('reset' in answer) throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
     if (answer.afterMs) await new Promise((resolve) => setTimeout(resolve, answer.afterMs));

@@ -282,7 +282,7 @@ export const CASES: Case[] = [
     product: 'AIWorkSpace',
     action: 'CreateModelLabels',
     oracle: (o) => o.callApi({ product: 'AIWorkSpace', action: 'CreateModelLabels', method: 'POST', pathname: `/api/v1/models/${p(MODEL)}/labels`, body: { Labels: LABELS } }),
-    ours: (a) => a.models.createModelLabels(MODEL, [{ Value: '风控 & risk', Key: 'team' } as { Key: string; Value: string }, { Key: 'env', Value: 'prod' }]),
+    ours: (a) => a.models.createModelLabels(MODEL, [{ Value: '风控 & risk', Key: 'team' }, { Key: 'env', Value: 'prod' }]),
   },
   {
     product: 'AIWorkSpace',

@@ -34,7 +34,7 @@ interface Replica {
   readonly redis: Redis;
 }
 
-let replicas: Replica[] = [];
+const replicas: Replica[] = [];
 const open: Subscription[] = [];
 
 async function replica(from?: Harness, auth?: 'accessKey' | 'bearer'): Promise<Replica> {

@@ -410,7 +410,7 @@ describe('subscription authentication and limits', () => {
     const extra = subscribe(g.wsUrl, TENSORBOARD, { id }, { connectionParams: { authorization: `Bearer ${READER}` } });
     await until(() => extra.end !== undefined);
     expect(extra.end).toEqual({ kind: 'error', error: expect.objectContaining({ code: 1013, reason: 'This gateway holds its most WebSocket connections (3): try again later.' }) });
-    await Promise.all(clients.map((c) => c.dispose()));
+    for (const c of clients) await c.dispose();
   });
 });
 

@@ -29,8 +29,10 @@ export const ARGUMENT_LIMITS = {
 } as const;
 
 /** Control characters other than tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** Any control character. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** The rule a value of an input type breaks, with where (`filter.tags[3].key`), or undefined. */

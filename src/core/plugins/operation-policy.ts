@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { getVariableValues, Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
 import { checkNestedArguments, type ArgumentChecks } from './argument-checks.js';
@@ -68,9 +68,10 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
           const overHttp = subscriptionOverHttpError(operation);
           if (overHttp) throw overHttp;
           const { caller } = contextValue;
-          const needed = operation.operation === 'mutation' ? 'write' : 'read';
+          const mutation = operation.operation === OperationTypeNode.MUTATION;
+          const needed = mutation ? 'write' : 'read';
           if (!caller.scopes.has(needed)) {
-            throw refuse(`${caller.name} may not run ${operation.operation === 'mutation' ? 'mutations' : 'queries'}: its token lacks the ${needed} scope.`, ErrorCode.FORBIDDEN, 403);
+            throw refuse(`${caller.name} may not run ${mutation ? 'mutations' : 'queries'}: its token lacks the ${needed} scope.`, ErrorCode.FORBIDDEN, 403);
           }
           const roots = rootFieldNames(document, operation.selectionSet);
           if ((roots.has('_service') || roots.has('_entities')) && !contextValue.fromRouter) {

@@ -1,4 +1,4 @@
-import { GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 
 /**
  * Refuses subscription operations sent over HTTP (POST or GET). Subscriptions are served over
@@ -13,6 +13,6 @@ export const SUBSCRIPTIONS_OVER_HTTP_MESSAGE =
 
 /** The 400 a subscription operation gets over HTTP, or undefined for any other operation. */
 export function subscriptionOverHttpError(operation: OperationDefinitionNode): GraphQLError | undefined {
-  if (operation.operation !== 'subscription') return undefined;
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) return undefined;
   return new GraphQLError(SUBSCRIPTIONS_OVER_HTTP_MESSAGE, { nodes: operation, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 }

@@ -26,7 +26,7 @@ export function readManifest(path: string): Map<string, string> {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'not valid JSON'}`);
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'not valid JSON'}`, { cause: err });
   }
   const apollo = ApolloManifest.safeParse(json);
   const map = HashMap.safeParse(json);

@@ -238,7 +238,7 @@ export function createFeedHub(opts: FeedHubOptions): FeedHub {
         w.latest = loop.snapshot;
         loop.watchers.add(w);
       } else {
-        loop = { name, feed: feed as Feed<never>, key, watchers: new Set([w]), abort: new AbortController(), snapshot: undefined, timer: undefined, stopped: false, holding: false };
+        loop = { name, feed: feed, key, watchers: new Set([w]), abort: new AbortController(), snapshot: undefined, timer: undefined, stopped: false, holding: false };
         loops.set(name, loop);
         void tick(loop);
       }

@@ -7,6 +7,7 @@ import {
   getVariableValues,
   GraphQLError,
   locatedError,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -225,8 +226,8 @@ export function installSubscriptions(app: FastifyInstance, options: Subscription
     if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [requestError('Name the operation to run in `operationName`: the document holds several, or none.', 'OPERATION_RESOLUTION_FAILURE')];
-    if (operation.operation !== 'subscription') {
-      return [requestError(`Only subscriptions are served over WebSocket: send ${operation.operation === 'mutation' ? 'mutations' : 'queries'} by HTTP POST to /graphql.`)];
+    if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return [requestError(`Only subscriptions are served over WebSocket: send ${operation.operation === OperationTypeNode.MUTATION ? 'mutations' : 'queries'} by HTTP POST to /graphql.`)];
     }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
@@ -332,11 +333,11 @@ export function installSubscriptions(app: FastifyInstance, options: Subscription
         extra.requestId = String(ctx.extra.request.headers['x-request-id'] ?? '').match(/^[\w.:-]{1,100}$/)?.[0] ?? `ws-${randomUUID()}`;
         return true;
       },
-      onSubscribe: (ctx, id, payload) => prepare(ctx.extra as Extra & ConnectionState, id, payload),
+      onSubscribe: (ctx, id, payload) => prepare(ctx.extra, id, payload),
       subscribe: (args) => run(args),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? { ...result, errors: format(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onComplete: (ctx, id) => uncount(ctx.extra as Extra & ConnectionState, id),
+      onComplete: (ctx, id) => uncount(ctx.extra, id),
       onClose: (ctx) => {
         const state = ctx.extra as Extra & ConnectionState;
         for (const id of [...(state.counted ?? [])]) uncount(state, id);

@@ -125,11 +125,11 @@ export interface CallOptions {
 
 /** What the client reports about each attempt (for metrics). */
 export interface CallEvents {
-  onAttempt?(e: { product: ProductName; action: string; status: number | undefined; outcome: 'ok' | ErrorCode; ms: number; attempt: number }): void;
-  onRetry?(e: { product: ProductName; action: string; reason: string; delayMs: number }): void;
-  onBreaker?(product: ProductName, state: 'closed' | 'open' | 'halfOpen'): void;
+  readonly onAttempt?: (e: { product: ProductName; action: string; status: number | undefined; outcome: 'ok' | ErrorCode; ms: number; attempt: number }) => void;
+  readonly onRetry?: (e: { product: ProductName; action: string; reason: string; delayMs: number }) => void;
+  readonly onBreaker?: (product: ProductName, state: 'closed' | 'open' | 'halfOpen') => void;
   /** A read answered without an upstream call of its own: joined one in flight, or from the read cache. */
-  onShared?(e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }): void;
+  readonly onShared?: (e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }) => void;
 }
 
 /** Send options inside the client: where the request writes its outcome. */

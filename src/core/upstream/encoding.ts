@@ -16,6 +16,7 @@ export function encodePathParam(value: string): string {
 export const MAX_PATH_SEGMENT = 256;
 
 /** C0 and C1 control characters and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
@@ -79,7 +80,7 @@ export function buildQuery(query: CallInput['query'] = {}): string {
  * `Metrics` or `ExtraInfo`, typed as maps) keeps the order the caller gave.
  */
 export function sdkOrder<T>(value: T, opaque: ReadonlySet<string> = new Set()): T {
-  if (Array.isArray(value)) return value.map((v) => sdkOrder(v, opaque)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => sdkOrder(v, opaque)) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
@@ -94,7 +95,7 @@ export function buildForm(fields: Readonly<Record<string, unknown>>): string {
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined || v === null) continue;
-    params[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    params[k] = typeof v === 'object' ? JSON.stringify(v) : `${v as string | number | boolean}`;
   }
   return stringify(params);
 }

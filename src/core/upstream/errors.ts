@@ -12,7 +12,7 @@ export function readErrorBody(text: string): UpstreamErrorBody {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (!body || typeof body !== 'object') return {};
     const pick = (...keys: string[]) => {
-      for (const k of keys) if (typeof body[k] === 'string' && body[k] !== '') return body[k] as string;
+      for (const k of keys) if (typeof body[k] === 'string' && body[k] !== '') return body[k];
       return undefined;
     };
     return { code: pick('Code', 'code'), message: pick('Message', 'message'), requestId: pick('RequestId', 'requestId') };

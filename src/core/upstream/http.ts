@@ -114,7 +114,7 @@ class AttemptSignal {
     operation?.addEventListener('abort', this);
   }
 
-  static expire(self: AttemptSignal): void {
+  static expire(this: void, self: AttemptSignal): void {
     self.abort(new HttpTimeoutError());
   }
 
