@@ -371,6 +371,30 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return result;
   }
 
+  /**
+   * The callers waiting on each operation's signal, told when it fires: one 'abort' listener
+   * per operation rather than an EventTarget listener added and removed per call (whose
+   * removal also walks every listener still on the signal).
+   */
+  const waiters = new WeakMap<AbortSignal, Set<() => void>>();
+  function waitersOf(signal: AbortSignal): Set<() => void> {
+    let waiting = waiters.get(signal);
+    if (!waiting) {
+      const created = new Set<() => void>();
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const onAbort of created) onAbort();
+          created.clear();
+        },
+        { once: true },
+      );
+      waiters.set(signal, created);
+      waiting = created;
+    }
+    return waiting;
+  }
+
   function follow<Res>(entry: InFlight, signal: AbortSignal | undefined): Promise<Res> {
     const promise = entry.promise as Promise<Res>;
     if (!signal) return promise;
@@ -383,14 +407,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         leave(entry);
         reject(new OperationEndedError());
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const waiting = waitersOf(signal);
+      waiting.add(onAbort);
       promise.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          waiting.delete(onAbort);
           resolve(value);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          waiting.delete(onAbort);
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
