@@ -14,6 +14,7 @@ import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } fro
 import { readTags, writeTags, type ReadCacheStore } from './read-cache.js';
 import { reportAnswer, newOutcome, type Outcome, type UpstreamAnswer } from './answers.js';
 import { sha256Hex } from './acs3.js';
+import { withFields } from '../objects.js';
 
 export interface UpstreamClientOptions {
   readonly origins: Readonly<Record<ProductName, string>>;
@@ -455,7 +456,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const controller = new AbortController();
       // It carries the outcome every caller of this read reports; the governor's wait is timed only if its first caller reports.
       const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
-      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal, outcome: created }, scope, key).finally(() => {
+      created.promise = read(op, input, prepared, withFields(opts, { signal: controller.signal, outcome: created }), scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
       // Settled even if every caller has left, so nothing is reported as unhandled.
