@@ -66,6 +66,24 @@ describe('query cost', () => {
     expect(h.actions()).toHaveLength(6);
   });
 
+  it('estimates a document without variables the same on every run, and refuses a bad nested argument again on every run', async () => {
+    const doc = `{ models(first: 3) { nodes { id versions(first: 2) { nodes { name } } } } }`;
+    for (let run = 0; run < 3; run += 1) {
+      h.resetCalls();
+      const r = await h.gql(doc, {}, as(READER));
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.extensions!.cost).toMatchObject({ estimated: 4, actualUpstreamCalls: 4 });
+      expect(h.actions()).toHaveLength(4);
+    }
+    for (let run = 0; run < 2; run += 1) {
+      h.resetCalls();
+      const r = await h.gql(`{ models(first: 1) { nodes { versions(first: 1000) { totalCount } } } }`, {}, as(READER));
+      expect(r.status).toBe(400);
+      expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', coordinate: 'Model.versions' });
+      expect(h.actions()).toEqual([]);
+    }
+  });
+
   it.each([
     ['100 models with their versions', `{ models(first: 100) { nodes { versions(first: 1) { totalCount } } } }`, {}, 101],
     ['the list size from a variable', `query($n: Int) { models(first: $n) { nodes { versions { totalCount } version(name: "1.0.0") { id } } } }`, { n: 60 }, 1 + 60 * 2],

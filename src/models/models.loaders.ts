@@ -1,4 +1,5 @@
 import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { withFields } from '../core/objects.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
 import type { ListModelsQuery, ListModelVersionsQuery, ModelsApi } from './models.api.js';
 import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
@@ -21,13 +22,13 @@ export function createModelLoaders(api: ModelsApi, onCacheHit?: () => void) {
   const versionByKey = createKeyedLoader<VersionKey, ModelVersionRecord | null, string>(
     async ({ modelId, name }) => {
       const dto = await orNullIfMissing(api.getModelVersion(modelId, name));
-      return dto ? { ...dto, ModelId: modelId } : null;
+      return dto ? withFields(dto, { ModelId: modelId }) : null;
     },
     { cacheKeyFn: (k) => versionKey(k.modelId, k.name) },
   );
 
   const primeLatestVersion = (m: ModelDTO) => {
-    if (m.LatestVersion) versionByKey.prime({ modelId: m.ModelId, name: m.LatestVersion.VersionName }, { ...m.LatestVersion, ModelId: m.ModelId });
+    if (m.LatestVersion) versionByKey.prime({ modelId: m.ModelId, name: m.LatestVersion.VersionName }, withFields(m.LatestVersion, { ModelId: m.ModelId }));
   };
 
   const modelById = createKeyedLoader<string, ModelDTO | null>(async (id) => {
@@ -44,7 +45,7 @@ export function createModelLoaders(api: ModelsApi, onCacheHit?: () => void) {
   const modelList = createKeyedLoader<ModelListKey, Page<ModelDTO>, string>(
     async ({ query, window }) => {
       const page = await fetchWindow(window, UPSTREAM_MAX_PAGE_SIZE, async (PageNumber, PageSize) => {
-        const res = await api.listModels({ ...query, PageNumber, PageSize });
+        const res = await api.listModels(withFields(query, { PageNumber, PageSize }));
         res.Models.forEach(primeModel);
         return { items: res.Models, totalCount: res.TotalCount };
       });
@@ -56,8 +57,8 @@ export function createModelLoaders(api: ModelsApi, onCacheHit?: () => void) {
   const versionList = createKeyedLoader<VersionListKey, Page<ModelVersionRecord>, string>(
     ({ modelId, query, window }) =>
       fetchWindow(window, UPSTREAM_MAX_PAGE_SIZE, async (PageNumber, PageSize) => {
-        const res = await api.listModelVersions(modelId, { ...query, PageNumber, PageSize });
-        const items = res.Versions.map((v) => ({ ...v, ModelId: modelId }));
+        const res = await api.listModelVersions(modelId, withFields(query, { PageNumber, PageSize }));
+        const items = res.Versions.map((v) => withFields(v, { ModelId: modelId }));
         for (const v of items) versionByKey.prime({ modelId, name: v.VersionName }, v);
         return { items, totalCount: res.TotalCount };
       }),

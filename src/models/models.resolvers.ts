@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Accessibility } from '../core/enums.js';
+import { withFields } from '../core/objects.js';
 import { selectedArguments } from '../core/selection.js';
 import {
   ModelApprovalStatus,
@@ -62,7 +63,7 @@ export const modelResolvers: Resolvers = {
     extraInfo: (m) => m.ExtraInfo ?? null,
     labels: (m) => m.Labels,
     tags: (m) => m.Tags,
-    latestVersion: (m) => (m.LatestVersion ? { ...m.LatestVersion, ModelId: m.ModelId } : null),
+    latestVersion: (m) => (m.LatestVersion ? withFields(m.LatestVersion, { ModelId: m.ModelId }) : null),
     versions: (m, args, { models }) => models.versions(m.ModelId, args),
     version: (m, { name }, { models }) => models.version(m.ModelId, name),
     createdAt: (m) => m.GmtCreateTime ?? null,

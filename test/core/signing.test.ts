@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Secret } from '../../src/core/secret.js';
-import { acsDate, canonicalRequest, EMPTY_SHA256, sha256Hex } from '../../src/core/upstream/acs3.js';
+import { acsDate, canonicalRequest, EMPTY_SHA256, newNonce, sha256Hex } from '../../src/core/upstream/acs3.js';
 import { CredentialFileError, fileCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
 import { createAccessKeySigner } from '../../src/core/upstream/signer.js';
 import { codeOf, startHarness, TEST_ACCESS_KEY, type Harness } from '../helpers/harness.js';
@@ -42,6 +42,16 @@ describe('V3 canonical request', () => {
     expect(signedHeaders).toBe('host;x-acs-action;x-acs-date');
     expect(sha256Hex('')).toBe(EMPTY_SHA256);
     expect(acsDate(new Date('2026-11-22T21:00:00.123Z'))).toBe('2026-11-22T21:00:00Z');
+    // Made once per second: the next second, or an earlier one, is its own.
+    expect(acsDate(new Date('2026-11-22T21:00:00.999Z'))).toBe('2026-11-22T21:00:00Z');
+    expect(acsDate(new Date('2026-11-22T21:00:01.000Z'))).toBe('2026-11-22T21:00:01Z');
+    expect(acsDate(new Date('2026-11-22T20:59:59.500Z'))).toBe('2026-11-22T20:59:59Z');
+  });
+
+  it('gives every request a nonce of 64 hex characters, never the same twice, across refills of its random pool', () => {
+    const nonces = Array.from({ length: 1000 }, () => newNonce());
+    for (const nonce of nonces) expect(nonce).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(nonces).size).toBe(nonces.length);
   });
 });
 

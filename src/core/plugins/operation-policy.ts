@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { getVariableValues, Kind, OperationTypeNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode, GatewayError } from '../errors.js';
 import type { Caller } from '../auth.js';
 import { checkNestedArguments, type ArgumentChecks } from './argument-checks.js';
@@ -58,6 +58,21 @@ export function rootFieldNames(document: DocumentNode, set: SelectionSetNode): S
 }
 
 export function createOperationPolicyPlugin<C extends PolicyContext>(options: OperationPolicyOptions): ApolloServerPlugin<C> {
+  // Apollo keeps each parsed and validated document (the same nodes) while it is in its
+  // document cache, so what depends on the operation alone is worked out once per operation:
+  // whether it selects a router-only root field, and, for an operation without variables, its
+  // estimate (whose argument checks passed: a refusal is never kept and is found again).
+  const routerOnly = new WeakMap<OperationDefinitionNode, boolean>();
+  const fixedEstimates = new WeakMap<OperationDefinitionNode, number>();
+  const selectsRouterOnly = (document: DocumentNode, operation: OperationDefinitionNode) => {
+    let found = routerOnly.get(operation);
+    if (found === undefined) {
+      const roots = rootFieldNames(document, operation.selectionSet);
+      found = roots.has('_service') || roots.has('_entities');
+      routerOnly.set(operation, found);
+    }
+    return found;
+  };
   return {
     async requestDidStart() {
       let estimated = 0;
@@ -73,20 +88,24 @@ export function createOperationPolicyPlugin<C extends PolicyContext>(options: Op
           if (!caller.scopes.has(needed)) {
             throw refuse(`${caller.name} may not run ${mutation ? 'mutations' : 'queries'}: its token lacks the ${needed} scope.`, ErrorCode.FORBIDDEN, 403);
           }
-          const roots = rootFieldNames(document, operation.selectionSet);
-          if ((roots.has('_service') || roots.has('_entities')) && !contextValue.fromRouter) {
+          if (!contextValue.fromRouter && selectsRouterOnly(document, operation)) {
             throw refuse('_service and _entities are for the supergraph router: send its shared secret in x-router-secret.', ErrorCode.FORBIDDEN, 403);
           }
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          if (coerced.errors) return; // execution reports bad variables with GraphQL's own messages
-          try {
-            estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel, ({ coordinate, definition, root }, args, node) => {
-              checkArgumentLimits(coordinate, definition.args, args, node);
-              if (!root) checkNestedArguments(options.argumentChecks, coordinate, args, node);
-            });
-          } catch (err) {
-            if (err instanceof DocumentTooComplexError) throw refuse(err.message, ErrorCode.OPERATION_TOO_COSTLY, 400);
-            throw err;
+          const fixed = operation.variableDefinitions?.length ? undefined : fixedEstimates.get(operation);
+          if (fixed !== undefined) estimated = fixed;
+          else {
+            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+            if (coerced.errors) return; // execution reports bad variables with GraphQL's own messages
+            try {
+              estimated = estimateCost(schema, document, operation, coerced.coerced, options.costModel, ({ coordinate, definition, root }, args, node) => {
+                checkArgumentLimits(coordinate, definition.args, args, node);
+                if (!root) checkNestedArguments(options.argumentChecks, coordinate, args, node);
+              });
+            } catch (err) {
+              if (err instanceof DocumentTooComplexError) throw refuse(err.message, ErrorCode.OPERATION_TOO_COSTLY, 400);
+              throw err;
+            }
+            if (!operation.variableDefinitions?.length) fixedEstimates.set(operation, estimated);
           }
           if (estimated > options.maxCost) {
             throw refuse(

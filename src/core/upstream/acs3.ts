@@ -15,11 +15,39 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-/** `x-acs-date`: UTC, second precision, e.g. `2026-11-22T21:00:00Z`. */
-export const acsDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+let lastSecond = Number.NaN;
+let lastDate = '';
 
-/** A fresh `x-acs-signature-nonce` (the SDK sends 64 hex characters). */
-export const newNonce = (): string => randomBytes(32).toString('hex');
+/** `x-acs-date`: UTC, second precision, e.g. `2026-11-22T21:00:00Z` (made once per second, not per request). */
+export const acsDate = (date: Date): string => {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastDate = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastDate;
+};
+
+/** Nonces drawn per refill of the random pool: one randomBytes call serves this many requests. */
+const NONCES_PER_POOL = 128;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+/**
+ * A fresh `x-acs-signature-nonce` (the SDK sends 64 hex characters): 32 bytes from the CSPRNG,
+ * taken from a pool filled 128 nonces at a time (as Node's randomUUID does), since a
+ * randomBytes call per upstream request cost more than the bytes themselves. No byte is
+ * used twice.
+ */
+export const newNonce = (): string => {
+  if (nonceOffset >= noncePool.length) {
+    noncePool = randomBytes(32 * NONCES_PER_POOL);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString('hex', nonceOffset, nonceOffset + 32);
+  nonceOffset += 32;
+  return nonce;
+};
 
 export interface CanonicalInput {
   readonly method: string;

@@ -14,6 +14,7 @@ import { createGovernor, DEFAULT_QPS_LIMITS, parseQpsLimits, type Governor } fro
 import { readTags, writeTags, type ReadCacheStore } from './read-cache.js';
 import { reportAnswer, newOutcome, type Outcome, type UpstreamAnswer } from './answers.js';
 import { sha256Hex } from './acs3.js';
+import { withFields } from '../objects.js';
 
 export interface UpstreamClientOptions {
   readonly origins: Readonly<Record<ProductName, string>>;
@@ -371,6 +372,30 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return result;
   }
 
+  /**
+   * The callers waiting on each operation's signal, told when it fires: one 'abort' listener
+   * per operation rather than an EventTarget listener added and removed per call (whose
+   * removal also walks every listener still on the signal).
+   */
+  const waiters = new WeakMap<AbortSignal, Set<() => void>>();
+  function waitersOf(signal: AbortSignal): Set<() => void> {
+    let waiting = waiters.get(signal);
+    if (!waiting) {
+      const created = new Set<() => void>();
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const onAbort of created) onAbort();
+          created.clear();
+        },
+        { once: true },
+      );
+      waiters.set(signal, created);
+      waiting = created;
+    }
+    return waiting;
+  }
+
   function follow<Res>(entry: InFlight, signal: AbortSignal | undefined): Promise<Res> {
     const promise = entry.promise as Promise<Res>;
     if (!signal) return promise;
@@ -383,14 +408,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         leave(entry);
         reject(new OperationEndedError());
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const waiting = waitersOf(signal);
+      waiting.add(onAbort);
       promise.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          waiting.delete(onAbort);
           resolve(value);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          waiting.delete(onAbort);
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
@@ -430,7 +456,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const controller = new AbortController();
       // It carries the outcome every caller of this read reports; the governor's wait is timed only if its first caller reports.
       const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
-      created.promise = read(op, input, prepared, { ...opts, signal: controller.signal, outcome: created }, scope, key).finally(() => {
+      created.promise = read(op, input, prepared, withFields(opts, { signal: controller.signal, outcome: created }), scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
       // Settled even if every caller has left, so nothing is reported as unhandled.
