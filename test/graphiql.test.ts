@@ -166,10 +166,8 @@ describe('GraphiQL in a real browser, with every request off this machine blocke
   if (!executablePath) {
     // CI installs chromium (.ci/run), so there a missing browser is a failure, not a skip.
     if (process.env.CI) it('finds a Chromium to run in', () => expect(NO_BROWSER).toBe('a Chromium executable'));
-    else {
-      console.warn(NO_BROWSER);
-      it.skip('runs the example operations in GraphiQL (no Chromium)', () => undefined);
-    }
+    // Elsewhere the browser tests are left out with a warning; the HTTP tests above still run.
+    else console.warn(NO_BROWSER);
     return;
   }
 
