@@ -32,6 +32,12 @@ export interface WindowArgs {
   before?: string | null | undefined;
 }
 
+/** What a domain's list reads take: the window, and the field's own filter and order. */
+export interface ListArgs extends WindowArgs {
+  filter?: unknown;
+  orderBy?: unknown;
+}
+
 /** Largest offset a cursor may carry (far past any PAI list). */
 const MAX_OFFSET = 999_999_999;
 /** Longer strings are not cursors of this API; refused before decoding. */

@@ -1,5 +1,5 @@
 import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
-import { readWindow, toConnection } from '../core/pagination.js';
+import { readWindow, toConnection, type ListArgs } from '../core/pagination.js';
 import { parseInput } from '../core/validation.js';
 import type { ModelsApi } from './models.api.js';
 import type { ModelDTO, ModelVersionRecord } from './models.dto.js';
@@ -21,15 +21,6 @@ import {
   versionName,
 } from './models.inputs.js';
 import { versionKey, type ModelLoaders } from './models.loaders.js';
-
-interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  filter?: unknown;
-  orderBy?: unknown;
-}
 
 /** `Model.versions` arguments: the window wanted and the upstream query. */
 const versionsArgs = (args: ListArgs) => ({

@@ -1,6 +1,6 @@
 import type { ArgumentChecks } from '../core/plugins/argument-checks.js';
 import { BadUserInputError, describeReceived } from '../core/errors.js';
-import { readWindow, toConnection } from '../core/pagination.js';
+import { readWindow, toConnection, type ListArgs } from '../core/pagination.js';
 import { compact, parseInput } from '../core/validation.js';
 import { modelId as modelIdRule, versionName as versionNameRule, type ModelsService } from '../models/index.js';
 import type { ServicesApi } from './services.api.js';
@@ -29,15 +29,6 @@ type VersionLookup = Pick<ModelsService, 'version'>;
 
 /** Fields only DescribeService returns; a listed service reads them with one deduplicated call. */
 export type DetailField = 'InternetEndpoint' | 'IntranetEndpoint' | 'SecondaryInternetEndpoint' | 'SecondaryIntranetEndpoint' | 'RoleAttrs';
-
-interface ListArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  filter?: unknown;
-  orderBy?: unknown;
-}
 
 /** Checks of nested fields' arguments, run before execution (see core/plugins/argument-checks.ts). */
 export const serviceArgumentChecks: ArgumentChecks = {

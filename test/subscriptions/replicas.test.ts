@@ -80,6 +80,20 @@ async function createTensorboard(r: Replica): Promise<string> {
   return res.body.data!.createTensorboard.tensorboard.id;
 }
 
+/**
+ * A new TensorBoard watched on A (which takes the lease and reads it), then on B, which reads
+ * A's state from Redis: one upstream read for both.
+ */
+async function watchedFromBoth(a: Replica, b: Replica): Promise<{ id: string; onA: Subscription; onB: Subscription }> {
+  const id = await createTensorboard(a);
+  const onA = watch(a, id);
+  await until(() => onA.results.length === 1);
+  const onB = watch(b, id);
+  await until(() => onB.results.length === 1);
+  expect(reads(a)).toBe(1);
+  return { id, onA, onB };
+}
+
 describe('subscriptions on several replicas sharing Redis', () => {
   it('poll each resource once per interval in total, and every replica\'s subscribers receive each change', async () => {
     const a = await replica();
@@ -122,13 +136,7 @@ describe('subscriptions on several replicas sharing Redis', () => {
   it('has another replica take over within a few intervals when the holder dies', async () => {
     const a = await replica();
     const b = await replica(a.h);
-    const id = await createTensorboard(a);
-    const onA = watch(a, id);
-    await until(() => onA.results.length === 1);
-    const onB = watch(b, id);
-    await until(() => onB.results.length === 1);
-    // B read A's state from Redis: still the one read.
-    expect(reads(a)).toBe(1);
+    const { onA, onB } = await watchedFromBoth(a, b);
 
     // A stops renewing (its timers never fire again); B asks each interval until the lease is free.
     let intervals = 0;
@@ -153,12 +161,7 @@ describe('subscriptions on several replicas sharing Redis', () => {
     // B owns the emulator, so A can shut down alone.
     const b = await replica();
     const a = await replica(b.h);
-    const id = await createTensorboard(a);
-    const onA = watch(a, id);
-    await until(() => onA.results.length === 1);
-    const onB = watch(b, id);
-    await until(() => onB.results.length === 1);
-    expect(reads(a)).toBe(1);
+    const { onA } = await watchedFromBoth(a, b);
 
     await a.h.close();
     await until(() => onA.closes.length > 0);
