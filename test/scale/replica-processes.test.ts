@@ -67,9 +67,14 @@ describe('three gateway processes sharing one Redis', () => {
     const calls = await upstreamCalls();
     const refused = results.filter((r) => r.status === 429 && r.body.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     // 30 in the bucket, plus at most what it refilled (1 per second) while the reads ran: the
-    // bound follows the time they took, so a slow machine cannot fail it.
+    // bound follows the time they took, so a slow machine cannot fail it. A charge Redis did
+    // not answer in time falls back to the replica's own share (10, refilled at 1 per second,
+    // by design); on a machine busy enough for that, the bound allows those shares too.
+    const refill = Math.ceil(seconds) + 1;
+    const budgetErrors = (await Promise.all(urls.map(async (url) => (await (await fetch(url.replace('/graphql', '/metrics'))).text()).match(/^pai_graph_redis_errors_total\{operation="budget"\} (\d+)/m)?.[1] ?? '0'))).map(Number);
+    const fallbacks = budgetErrors.filter((n) => n > 0).length;
     expect(calls).toBeGreaterThanOrEqual(30);
-    expect(calls).toBeLessThanOrEqual(30 + Math.ceil(seconds) + 1);
+    expect(calls).toBeLessThanOrEqual(30 + refill + fallbacks * (10 + refill));
     expect(refused.length).toBe(90 - calls);
     expect(results.filter((r) => r.status === 200).every((r) => r.body.data?.model === null)).toBe(true);
   }, 60_000);
