@@ -169,18 +169,12 @@ export async function startGateway(vars: Record<string, string>, nodeArgs: strin
   return { child, url: `http://127.0.0.1:${port}/graphql` };
 }
 
-export interface Baseline {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** Makes the baseline answer operation `operationName` with `data`. */
-  serve(operationName: string, data: unknown): Promise<void>;
-}
-
-/** bench/baseline.mjs under plain node (fork would pass tsx's loader flags on; execArgv: [] does not). */
-export async function startBaseline(): Promise<Baseline> {
-  const child = track(fork(`${ROOT}bench/baseline.mjs`, [], { cwd: ROOT, execArgv: [], env: childEnv({ NODE_ENV: 'production' }), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }), 'baseline');
+/** A forked bench server (baseline or relay): it says `listening` with its port, and acknowledges each stored message with `stored`. */
+async function forkIpcServer(file: string, name: string, vars: Record<string, string>): Promise<{ child: ChildProcess; url: string; store: (message: { type: string; operationName: string; [field: string]: unknown }) => Promise<void> }> {
+  // Plain node: fork would pass tsx's loader flags on; execArgv: [] does not.
+  const child = track(fork(`${ROOT}bench/${file}`, [], { cwd: ROOT, execArgv: [], env: childEnv(vars), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }), name);
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the baseline exited during startup (code ${code})`)));
+    child.once('exit', (code) => reject(new Error(`the ${name} exited during startup (code ${code})`)));
     child.on('message', (m: { type?: string; port?: number }) => {
       if (m.type === 'listening' && m.port) resolve(m.port);
     });
@@ -188,16 +182,42 @@ export async function startBaseline(): Promise<Baseline> {
   return {
     child,
     url: `http://127.0.0.1:${port}/graphql`,
-    serve: (operationName, data) =>
+    store: (message) =>
       new Promise<void>((resolve) => {
         const onMessage = (m: { type?: string; operationName?: string }) => {
-          if (m.type === 'stored' && m.operationName === operationName) {
+          if (m.type === 'stored' && m.operationName === message.operationName) {
             child.off('message', onMessage);
             resolve();
           }
         };
         child.on('message', onMessage);
-        child.send({ type: 'data', operationName, data });
+        child.send(message);
       }),
   };
+}
+
+export interface Baseline {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Makes the baseline answer operation `operationName` with `data`. */
+  serve(operationName: string, data: unknown): Promise<void>;
+}
+
+/** bench/baseline.mjs under plain node. */
+export async function startBaseline(): Promise<Baseline> {
+  const { child, url, store } = await forkIpcServer('baseline.mjs', 'baseline', { NODE_ENV: 'production' });
+  return { child, url, serve: (operationName, data) => store({ type: 'data', operationName, data }) };
+}
+
+export interface Relay {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Makes the relay answer operation `operationName` by making these upstream calls, in waves, then sending `body`. */
+  plan(operationName: string, waves: readonly (readonly unknown[])[], body: string): Promise<void>;
+}
+
+/** bench/relay.mjs under plain node: the bare-Node floor of added latency, signing with `key`. */
+export async function startRelay(upstream: string, key: AccessKeyPair): Promise<Relay> {
+  const { child, url, store } = await forkIpcServer('relay.mjs', 'relay', { BENCH_UPSTREAM: upstream, BENCH_ACCESS_KEY_ID: key.id, BENCH_ACCESS_KEY_SECRET: key.secret });
+  return { child, url, plan: (operationName, waves, body) => store({ type: 'plan', operationName, waves, body }) };
 }

@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- --seconds 5 --connections 20 --only N ...]`: issue 13's benchmark.
  *
- * Three child processes, each compiled JavaScript under plain `node`:
+ * Four child processes, each compiled JavaScript under plain `node`:
  *   - the PAI emulator (dist/emulator/main.js) with demo data and a fixed latency per call,
  *   - the gateway (dist/main.js), configured by environment variables only, with the QPS
  *     governor, caller budgets and the cost limit lifted so they are not what is measured,
  *   - the baseline (bench/baseline.mjs): bare Apollo Server on Fastify with the same schema,
- *     answering each operation from memory with the exact `data` the gateway returned.
+ *     answering each operation from memory with the exact `data` the gateway returned,
+ *   - the relay (bench/relay.mjs): bare Node, no GraphQL, making each operation's upstream calls
+ *     and answering the gateway's body from memory (the floor of added latency).
  * The load generator (a closed loop over keep-alive connections, see load()) and the
  * concurrency-1 client run in this process.
  *
@@ -14,7 +16,8 @@
  * operation of the gateway and of the baseline (utime+stime from /proc/<pid>/stat around each
  * measured phase, divided by the operations completed), interleaved over --rounds rounds,
  * median taken; latency at concurrency 1 against the same upstream calls made directly by a
- * hand-written client with the best parallelism; throughput at --connections; the gateway's
+ * hand-written client with the best parallelism, and through a bare Node relay making the same
+ * calls (bench/relay.mjs: the floor any process in the path adds on this machine); throughput at --connections; the gateway's
  * peak RSS; and how many upstream calls 100 identical concurrent operations make. Then it
  * checks issue 13's targets. The table goes to stdout (markdown), progress to stderr.
  *
@@ -25,7 +28,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDirectClient, createHttpClient, type RecordedCall } from './http.js';
-import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, stop, stopChildren } from './processes.js';
+import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startRelay, stop, stopChildren } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -179,6 +182,7 @@ for (const pair of args['gateway-env']) {
 const profileDir = join(os.tmpdir(), `pai-graph-bench-prof-${process.pid}`);
 const gateway = await startGateway(gatewayVars, args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
 const baseline = await startBaseline();
+const relay = await startRelay(emulator.url, KEY);
 const gatewayPid = gateway.child.pid!;
 const baselinePid = baseline.child.pid!;
 const idleRssMb = memoryMb(gatewayPid, 'VmRSS');
@@ -226,6 +230,7 @@ interface Row {
   baseline: Throughput[];
   gatewayLatency: number[];
   directLatency: number[];
+  relayLatency: number[];
   /** The request body and the check of its answer, for the 100-at-once step. */
   body: string;
   check: (res: { status: number; body: string }, what: string) => void;
@@ -300,15 +305,20 @@ async function measure(query: Query): Promise<Row> {
   });
   const minCalls = plan.reduce((n, wave) => n + wave.length, 0);
   const direct = createDirectClient(http, emulator.url, KEY);
+  await relay.plan(query.operationName, plan, answer.body);
 
   log(`query ${query.n}: warm-up`);
   await load(gateway.url, gatewayHeaders, body, verifyBody, gatewayPid, warmupSeconds);
   await load(baseline.url, baselineHeaders, body, verifyBody, baselinePid, warmupSeconds);
-  for (let i = 0; i < 50 && minCalls; i++) await direct.run(plan);
+  for (let i = 0; i < 50 && minCalls; i++) {
+    await direct.run(plan);
+    check(await post(relay.url, baselineHeaders), 'the relay');
+  }
 
   log(`query ${query.n}: latency at concurrency 1`);
   const gatewayLatency: number[] = [];
   const directLatency: number[] = [];
+  const relayLatency: number[] = [];
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until) {
     // Interleaved, so both see the same machine.
@@ -318,6 +328,11 @@ async function measure(query: Query): Promise<Row> {
     t = performance.now();
     await direct.run(plan);
     directLatency.push(performance.now() - t);
+    if (minCalls) {
+      t = performance.now();
+      check(await post(relay.url, baselineHeaders), 'the relay');
+      relayLatency.push(performance.now() - t);
+    }
   }
 
   const gatewayRuns: Throughput[] = [];
@@ -336,7 +351,7 @@ async function measure(query: Query): Promise<Row> {
     }
   }
 
-  return { query, callsPerOp: recorded.length / sequential, minCalls, sameData, gateway: gatewayRuns, baseline: baselineRuns, gatewayLatency, directLatency, body, check };
+  return { query, callsPerOp: recorded.length / sequential, minCalls, sameData, gateway: gatewayRuns, baseline: baselineRuns, gatewayLatency, directLatency, relayLatency, body, check };
 }
 
 /**
@@ -363,10 +378,10 @@ async function coalesce(row: Row): Promise<void> {
   burst.close();
 }
 
-/** CPU used by this run's processes (the bench itself and its three children), in ms. */
+/** CPU used by this run's processes (the bench itself and its four children), in ms. */
 const ownCpuMs = () => {
   const self = process.cpuUsage();
-  return (self.user + self.system) / 1000 + cpuMs(emulator.child.pid!) + cpuMs(gatewayPid) + cpuMs(baselinePid);
+  return (self.user + self.system) / 1000 + cpuMs(emulator.child.pid!) + cpuMs(gatewayPid) + cpuMs(baselinePid) + cpuMs(relay.child.pid!);
 };
 const machineBefore = machineCpuMs();
 const ownBefore = ownCpuMs();
@@ -407,6 +422,8 @@ const summary = rows.map((row) => {
     direct99,
     added50: percentile(row.gatewayLatency, 0.5) - direct50,
     added99: percentile(row.gatewayLatency, 0.99) - direct99,
+    relayAdded50: row.minCalls ? percentile(row.relayLatency, 0.5) - direct50 : NaN,
+    relayAdded99: row.minCalls ? percentile(row.relayLatency, 0.99) - direct99 : NaN,
     gatewayRps: g((t) => t.rps),
     baselineRps: b((t) => t.rps),
     peakRss: Math.max(...row.gateway.map((t) => t.peakRssMb)),
@@ -438,13 +455,19 @@ for (const s of summary) {
   );
 }
 out.push('');
-out.push('Details: latency at concurrency 1 in ms (added = gateway minus direct, per percentile); each throughput round; answers that were not the expected data; RSS during the 100-at-once step:');
+out.push(
+  'Details: latency at concurrency 1 in ms (added = gateway minus direct, per percentile; the relay is a bare Node process making the same upstream calls and answering the same body, ' +
+    'so its added latency is the floor any process in the path costs here, and the gateway\'s own share is the difference); each throughput round; answers that were not the expected data; RSS during the 100-at-once step:',
+);
 out.push('');
-out.push('| # | gateway p50 / p99 | direct p50 / p99 | samples | gateway CPU ms/op by round | baseline CPU ms/op by round | operations per round (gateway / baseline) | failed or wrong answers | gateway peak RSS MB, 100 at once |');
-out.push('|---|---|---|---|---|---|---|---|---|');
+out.push('| # | gateway p50 / p99 | direct p50 / p99 | bare relay p50 / p99 | added p50: relay floor + gateway\'s own | samples | gateway CPU ms/op by round | baseline CPU ms/op by round | operations per round (gateway / baseline) | failed or wrong answers | gateway peak RSS MB, 100 at once |');
+out.push('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of summary) {
+  const relayCells = s.row.minCalls
+    ? `${fmt(percentile(s.row.relayLatency, 0.5), 2)} / ${fmt(percentile(s.row.relayLatency, 0.99), 2)} | ${fmt(s.relayAdded50, 2)} + ${fmt(s.added50 - s.relayAdded50, 2)}`
+    : 'no calls | n/a';
   out.push(
-    `| ${s.row.query.n} | ${fmt(s.gateway50, 2)} / ${fmt(s.gateway99, 2)} | ${s.row.minCalls ? `${fmt(s.direct50, 2)} / ${fmt(s.direct99, 2)}` : 'no calls'} | ${s.row.gatewayLatency.length} | ` +
+    `| ${s.row.query.n} | ${fmt(s.gateway50, 2)} / ${fmt(s.gateway99, 2)} | ${s.row.minCalls ? `${fmt(s.direct50, 2)} / ${fmt(s.direct99, 2)}` : 'no calls'} | ${relayCells} | ${s.row.gatewayLatency.length} | ` +
       `${s.row.gateway.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ${s.row.baseline.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ` +
       `${s.row.gateway.map((t) => t.ops).join(', ')} / ${s.row.baseline.map((t) => t.ops).join(', ')} | ${s.bad} | ${s.row.coalescedPeakRssMb === undefined ? 'n/a' : fmt(s.row.coalescedPeakRssMb, 0)} |`,
   );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { JSON_MAX_BYTES, JSON_MAX_DEPTH, jsonLimitBroken } from '../src/core/scalars.js';
+import { DATE_TIME_MEMO_SIZE, DateTimeScalar, JSON_MAX_BYTES, JSON_MAX_DEPTH, jsonLimitBroken } from '../src/core/scalars.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 
 let h: Harness;
@@ -197,5 +197,33 @@ describe('JSON: depth and size limits', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'must be nested at most 32 levels deep' });
     expect(h.actions()).toEqual([]);
+  });
+});
+
+describe('DateTime: upstream timestamps', () => {
+  it('serialises each spelling PAI may send as the canonical UTC form, the same the second time (remembered)', () => {
+    const cases: [string, string][] = [
+      ['2021-01-21T17:12:35.232Z', '2021-01-21T17:12:35.232Z'],
+      ['2021-01-21T17:12:35Z', '2021-01-21T17:12:35.000Z'],
+      ['2021-01-21T17:12:35+08:00', '2021-01-21T09:12:35.000Z'],
+      ['2021-01-21T17:12:35.123456Z', '2021-01-21T17:12:35.123Z'],
+    ];
+    for (let round = 0; round < 2; round += 1) for (const [upstream, canonical] of cases) expect(DateTimeScalar.serialize(upstream)).toBe(canonical);
+    expect(DateTimeScalar.serialize(new Date(Date.UTC(2026, 0, 2)))).toEqual(new Date(Date.UTC(2026, 0, 2)));
+  });
+
+  it('refuses a string that is not a date-time every time, remembering nothing for it', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(() => DateTimeScalar.serialize('2021-02-30T00:00:00.000Z')).toThrow('DateTime cannot represent an invalid date-time-string');
+      expect(() => DateTimeScalar.serialize('yesterday')).toThrow('DateTime cannot represent an invalid date-time-string');
+    }
+  });
+
+  it('stays correct past the memo size: more distinct timestamps than it keeps still serialise exactly', () => {
+    const start = Date.UTC(2020, 0, 1);
+    for (let i = 0; i < DATE_TIME_MEMO_SIZE * 2 + 10; i += 1) {
+      const iso = new Date(start + i * 1000).toISOString();
+      expect(DateTimeScalar.serialize(iso.replace('.000Z', 'Z'))).toBe(iso);
+    }
   });
 });

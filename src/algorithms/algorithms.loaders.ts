@@ -1,4 +1,4 @@
-import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { listKey, loaderFactory, orNullIfMissing } from '../core/loaders.js';
 import { fetchWindow, MAX_PAGE_SIZE, type Page, type Window } from '../core/pagination.js';
 import type { AlgorithmsApi, ListAlgorithmsQuery } from './algorithms.api.js';
 import type { AlgorithmDTO, AlgorithmVersionDTO } from './algorithms.dto.js';
@@ -32,7 +32,7 @@ export function createAlgorithmLoaders(api: AlgorithmsApi, onCacheHit?: () => vo
         for (const a of res.Algorithms) algorithmById.prime(a.AlgorithmId, a);
         return { items: res.Algorithms, totalCount: res.TotalCount };
       }),
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: (k) => listKey('', k.query, k.window) },
   );
 
   const versionList = createKeyedLoader<VersionListKey, Page<AlgorithmVersionDTO>, string>(
@@ -41,7 +41,7 @@ export function createAlgorithmLoaders(api: AlgorithmsApi, onCacheHit?: () => vo
         const res = await api.listVersions(algorithmId, { PageNumber, PageSize });
         return { items: res.AlgorithmVersions.map((v) => ({ ...v, AlgorithmId: v.AlgorithmId || algorithmId })), totalCount: res.TotalCount };
       }),
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: (k) => listKey(k.algorithmId, undefined, k.window) },
   );
 
   return {

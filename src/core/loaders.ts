@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { stringify } from 'safe-stable-stringify';
 import { ErrorCode, GatewayError } from './errors.js';
+import type { Window } from './pagination.js';
 
 /**
  * A per-request loader over an upstream that has no batch read: each distinct key is one
@@ -10,9 +11,19 @@ import { ErrorCode, GatewayError } from './errors.js';
  */
 export function createKeyedLoader<K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C; onHit?: (() => void) | undefined } = {}): DataLoader<K, V, C> {
   return new DataLoader<K, V, C>(
-    (keys) => Promise.all(keys.map((key) => load(key).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
-    { ...(options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {}), ...(options.onHit ? { cacheMap: new CountingMap<C, Promise<V>>(options.onHit) } : {}) },
+    (keys) => Promise.all(keys.map((key) => load(key).catch(asError))),
+    loaderOptions<K, V, C>(options.cacheKeyFn, options.onHit),
   );
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** DataLoader's options, built without spreading (loaders are made per request). */
+function loaderOptions<K, V, C>(cacheKeyFn: ((key: K) => C) | undefined, onHit: (() => void) | undefined): DataLoader.Options<K, V, C> {
+  const options: DataLoader.Options<K, V, C> = {};
+  if (cacheKeyFn) options.cacheKeyFn = cacheKeyFn;
+  if (onHit) options.cacheMap = new CountingMap<C, Promise<V>>(onHit);
+  return options;
 }
 
 /**
@@ -36,7 +47,7 @@ export function createBatchLoader<K, V, C = K>(
         return keys.map(() => error);
       }
     },
-    { ...(options.cacheKeyFn ? { cacheKeyFn: options.cacheKeyFn } : {}), ...(options.onHit ? { cacheMap: new CountingMap<C, Promise<V>>(options.onHit) } : {}) },
+    loaderOptions<K, V, C>(options.cacheKeyFn, options.onHit),
   );
 }
 
@@ -73,8 +84,8 @@ class CountingMap<K, V> {
 /** createKeyedLoader with the request's cache-hit hook applied to every loader a domain makes. */
 export const loaderFactory =
   (onHit: (() => void) | undefined) =>
-  <K, V, C = K>(load: (key: K) => Promise<V>, options: { cacheKeyFn?: (key: K) => C } = {}): DataLoader<K, V, C> =>
-    createKeyedLoader<K, V, C>(load, { ...options, onHit });
+  <K, V, C = K>(load: (key: K) => Promise<V>, options?: { cacheKeyFn?: (key: K) => C }): DataLoader<K, V, C> =>
+    createKeyedLoader<K, V, C>(load, { cacheKeyFn: options?.cacheKeyFn, onHit });
 
 /**
  * JSON with sorted keys: equal objects give equal cache keys whatever their key order.
@@ -83,6 +94,25 @@ export const loaderFactory =
  */
 export function stableKey(value: object): string {
   return stringify(value);
+}
+
+/**
+ * The loader key of a list read `{ ...owner, query, window }`: the same text for equal reads
+ * whatever their key order, as stableKey gives, built directly (a nested list is read once per
+ * parent, and most carry no filter or order). `owner` names the parent (its ids, which are
+ * path segments and hold no control character), '' for a top-level list.
+ */
+export function listKey(owner: string, query: object | undefined, window: Window): string {
+  let filtered = '';
+  if (query) {
+    for (const field in query) {
+      if ((query as Record<string, unknown>)[field] !== undefined) {
+        filtered = stableKey(query);
+        break;
+      }
+    }
+  }
+  return `${owner}\n${window.start}:${window.count}${window.fromEnd ? ':end' : ''}\n${filtered}`;
 }
 
 /** A read whose NOT_FOUND answer means "no such object": resolves to null instead. */

@@ -201,29 +201,34 @@ export interface Connection<T> {
  * The connection of a fetched window. Both flags come from offsets and the upstream's total,
  * whichever direction the client pages in (the specification lets a server say `true` when it
  * knows cheaply): `hasPreviousPage` when items precede the page, `hasNextPage` when items
- * follow it. `edges` (one cursor encoded per item) is built only when a client selects it:
- * lists nested under lists (20 models' versions) mostly ask for `nodes`.
+ * follow it. `edges` (one cursor encoded per item) and `pageInfo` (two cursors) are built only
+ * when a client selects them: lists nested under lists (20 models' versions) mostly ask for
+ * `nodes` alone.
  */
 class WindowConnection<T> implements Connection<T> {
-  private built: Edge<T>[] | undefined;
-  readonly pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  private builtEdges: Edge<T>[] | undefined;
+  private builtPageInfo: PageInfo | undefined;
 
   constructor(
     private readonly start: number,
     readonly nodes: T[],
     readonly totalCount: number,
-  ) {
+  ) {}
+
+  get edges(): Edge<T>[] {
+    return (this.builtEdges ??= this.nodes.map((node, i) => ({ cursor: encodeCursor(this.start + i), node })));
+  }
+
+  get pageInfo(): PageInfo {
+    if (this.builtPageInfo) return this.builtPageInfo;
+    const { start, nodes, totalCount } = this;
     const empty = nodes.length === 0;
-    this.pageInfo = {
+    return (this.builtPageInfo = {
       hasNextPage: start + nodes.length < totalCount,
       hasPreviousPage: start > 0 && totalCount > 0,
       startCursor: empty ? null : encodeCursor(start),
       endCursor: empty ? null : encodeCursor(start + nodes.length - 1),
-    };
-  }
-
-  get edges(): Edge<T>[] {
-    return (this.built ??= this.nodes.map((node, i) => ({ cursor: encodeCursor(this.start + i), node })));
+    });
   }
 }
 

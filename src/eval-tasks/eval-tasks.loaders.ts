@@ -1,5 +1,5 @@
 import { ErrorCode, UpstreamError } from '../core/errors.js';
-import { loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { listKey, loaderFactory, orNullIfMissing } from '../core/loaders.js';
 import { fetchWindow, type Page, type Window } from '../core/pagination.js';
 import { EVAL_TASK_MAX_PAGE_SIZE, type EvalTasksApi, type ListEvalResultsQuery, type ListEvalTasksQuery, type ListTaskResultsQuery } from './eval-tasks.api.js';
 import { readEvalRecord, type EvalRecord, type EvalTaskDTO, type EvaluationTemplateDTO, type ListEvalResultsResponse } from './eval-tasks.dto.js';
@@ -45,20 +45,20 @@ export function createEvalTaskLoaders(api: EvalTasksApi, onCacheHit?: () => void
         for (const t of res.Tasks) taskById.prime(t.Id, t);
         return { items: res.Tasks, totalCount: res.TotalCount };
       }),
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: (k) => listKey('', k.query, k.window) },
   );
 
   /** A task's results: ListOnlineEvalTaskResults with the task id as `EvaluationId`; no GetOnlineEvalTask. */
   const taskResults = createKeyedLoader<TaskResultsKey, Page<EvalResultItem>, string>(
     ({ query, window }) =>
       fetchWindow(window, EVAL_TASK_MAX_PAGE_SIZE, async (PageNumber, PageSize) => readPage('ListOnlineEvalTaskResults', await api.taskResults({ ...query, PageNumber, PageSize }))),
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: (k) => listKey('', k.query, k.window) },
   );
 
   /** An ad-hoc evaluation's results (ListEvalResults). */
   const evalResults = createKeyedLoader<EvalResultsKey, Page<EvalResultItem>, string>(
     ({ query, window }) => fetchWindow(window, EVAL_TASK_MAX_PAGE_SIZE, async (PageNumber, PageSize) => readPage('ListEvalResults', await api.evalResults({ ...query, PageNumber, PageSize }))),
-    { cacheKeyFn: stableKey },
+    { cacheKeyFn: (k) => listKey('', k.query, k.window) },
   );
 
   /** The judge's templates: the same for every caller, so one key and one call per operation. */

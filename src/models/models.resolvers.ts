@@ -1,6 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Accessibility } from '../core/enums.js';
-import { withFields } from '../core/objects.js';
 import { selectedArguments } from '../core/selection.js';
 import {
   ModelApprovalStatus,
@@ -10,7 +9,7 @@ import {
   ModelSourceType,
   ModelVersionOrderField,
 } from './models.enums.js';
-import { versionKey } from './models.loaders.js';
+import { ownedBy, versionKey } from './models.loaders.js';
 
 /** PAI sends `Options` as a JSON string; clients get the parsed value (or the raw text if it is not JSON). */
 const parseOptions = (options: string | null | undefined): unknown => {
@@ -63,7 +62,7 @@ export const modelResolvers: Resolvers = {
     extraInfo: (m) => m.ExtraInfo ?? null,
     labels: (m) => m.Labels,
     tags: (m) => m.Tags,
-    latestVersion: (m) => (m.LatestVersion ? withFields(m.LatestVersion, { ModelId: m.ModelId }) : null),
+    latestVersion: (m) => (m.LatestVersion ? ownedBy(m.LatestVersion, m.ModelId) : null),
     versions: (m, args, { models }) => models.versions(m.ModelId, args),
     version: (m, { name }, { models }) => models.version(m.ModelId, name),
     createdAt: (m) => m.GmtCreateTime ?? null,

@@ -1,4 +1,4 @@
-import { createBatchLoader, loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
+import { createBatchLoader, listKey, loaderFactory, orNullIfMissing, stableKey } from '../core/loaders.js';
 import { fetchWindow, sliceWindow, type Page, type Window } from '../core/pagination.js';
 import { SERVICE_MAX_PAGE_SIZE, type ListServicesQuery, type ServicesApi } from './services.api.js';
 import type { ServiceRecord } from './services.dto.js';
@@ -46,7 +46,7 @@ export function createServiceLoaders(api: ServicesApi, onCacheHit?: () => void) 
       return { items: res.Services, totalCount: res.TotalCount };
     });
 
-  const list = createKeyedLoader<ListKey, Page<ServiceRecord>, string>(({ query, window }) => fetchList(query, window), { cacheKeyFn: stableKey });
+  const list = createKeyedLoader<ListKey, Page<ServiceRecord>, string>(({ query, window }) => fetchList(query, window), { cacheKeyFn: (k) => listKey('', k.query, k.window) });
 
   /** One version's services, filtered exactly by both labels. */
   const ofVersion = ({ modelId, versionName, window }: VersionServicesKey) => fetchList({ Label: { [MODEL_LABEL]: modelId, [VERSION_LABEL]: versionName } }, window);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildForm, buildPath, buildQuery, encodeBody, encodePathParam, percentEncode, sdkOrder } from '../../src/core/upstream/encoding.js';
+import { buildForm, buildPath, buildQuery, encodeBody, encodePathParam, encodeQuery, percentEncode, sdkOrder, sortByKey, sortTexts } from '../../src/core/upstream/encoding.js';
 import { regionOfOrigin } from '../../src/core/upstream/products.js';
 import { readRetryAfterMs } from '../../src/core/upstream/errors.js';
 
@@ -51,5 +51,35 @@ describe('upstream request encoding', () => {
     expect(readRetryAfterMs(new Headers({ 'retry-after': new Date(10_000).toUTCString() }), 4_000)).toBe(6000);
     expect(readRetryAfterMs(new Headers({ 'x-acs-retry-after': 'soon' }))).toBeUndefined();
     expect(readRetryAfterMs(new Headers())).toBeUndefined();
+  });
+});
+
+describe('encodeQuery', () => {
+  it('is buildQuery over sdkOrder, in one pass: sorted keys, unset values left out, nested values ordered unless opaque', () => {
+    const opaque = new Set(['ExtraInfo']);
+    const queries = [
+      undefined,
+      {},
+      { PageSize: 20, PageNumber: 1 },
+      { ModelName: '情感分析 x', PageSize: 10, Empty: undefined, Null: null, Flag: false, Tag: [{ Value: 'v w', Key: 'k' }] },
+      { Query: "a!'()*b c~", ExtraInfo: { z: 1, a: { y: 2, b: 3 } }, Conditions: { z: 1, a: { y: 2, b: 3 } } },
+    ];
+    for (const query of queries) expect(encodeQuery(query, opaque)).toBe(buildQuery(sdkOrder(query ?? {}, opaque)));
+    expect(encodeQuery({ PageSize: 20, PageNumber: 1 }, opaque)).toBe('PageNumber=1&PageSize=20');
+  });
+});
+
+describe('sortByKey / sortTexts', () => {
+  it('orders as Array.prototype.sort does (UTF-16 code units), stably, at every length', () => {
+    const alphabet = ['a', 'B', 'b', 'Z', 'x-acs-date', 'x-acs-action', 'é', '中', '😀', '', 'PageSize', 'PageNumber', 'a1', 'a10', 'a2'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (const length of [0, 1, 2, 3, 8, 32, 33, 100]) {
+      const texts = Array.from({ length }, () => alphabet[next() % alphabet.length]!);
+      expect(sortTexts([...texts])).toEqual([...texts].sort());
+      const pairs = texts.map((t, i) => [t, String(i)] as [string, string]);
+      // Stable: equal names keep their order, as the built-in sort keeps it.
+      expect(sortByKey([...pairs], (p) => p[0])).toEqual([...pairs].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)));
+    }
   });
 });

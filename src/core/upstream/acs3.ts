@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { percentEncode } from './encoding.js';
+import { percentEncode, sortByKey, sortTexts } from './encoding.js';
 
 /**
  * Alibaba Cloud signature version 3 (`ACS3-HMAC-SHA256`) for ROA requests, as the official
@@ -76,10 +76,11 @@ export function decodeQuery(raw: string): [string, string][] {
 /** The headers V3 signs: host, content-type and every x-acs-* header. */
 const isSigned = (name: string) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-');
 
+const pairName = (pair: readonly [string, string]) => pair[0];
+
 export function canonicalRequest(input: CanonicalInput): { canonical: string; signedHeaders: string } {
   const uri = input.path.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~') || '/';
-  const query = [...input.query]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const query = sortByKey([...input.query], pairName)
     .map(([k, v]) => `${k}=${percentEncode(v)}`)
     .join('&');
   const grouped = new Map<string, string[]>();
@@ -88,8 +89,8 @@ export function canonicalRequest(input: CanonicalInput): { canonical: string; si
     if (!isSigned(name)) continue;
     grouped.set(name, [...(grouped.get(name) ?? []), value.trim()]);
   }
-  const names = [...grouped.keys()].sort();
-  const headerBlock = names.map((n) => `${n}:${grouped.get(n)!.sort().join(',')}\n`).join('');
+  const names = sortTexts([...grouped.keys()]);
+  const headerBlock = names.map((n) => `${n}:${sortTexts(grouped.get(n)!).join(',')}\n`).join('');
   const signedHeaders = names.join(';');
   return { canonical: [input.method.toUpperCase(), uri, query, headerBlock, signedHeaders, input.payloadHash].join('\n'), signedHeaders };
 }

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
-import { buildPath, buildQuery, encodeBody, sdkOrder } from './encoding.js';
+import { buildPath, encodeBody, encodeQuery } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
 import { createHttp, HeaderList, HttpTimeoutError, type HeaderReader } from './http.js';
@@ -260,7 +260,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** The exact request of a call: URL, unsigned headers and body bytes. */
   function prepare(op: OperationSpec<unknown>, input: CallInput, requestId: string | undefined): Prepared {
     const product = PRODUCTS[op.product];
-    const query = buildQuery(sdkOrder(input.query, op.opaque));
+    const query = encodeQuery(input.query, op.opaque);
     const url = new URL(`${origins[op.product]}${buildPath(op.path, input.path)}${query ? `?${query}` : ''}`);
     const flat = ['accept', 'application/json', 'user-agent', USER_AGENT, 'x-acs-action', op.action, 'x-acs-version', product.version];
     if (requestId) flat.push('x-request-id', requestId);

@@ -2,6 +2,32 @@ import { escape, stringify } from 'node:querystring';
 import { BadUserInputError, describeReceived } from '../errors.js';
 import type { BodyType, CallInput, QueryValue } from './operation.js';
 
+const byText = (item: string) => item;
+
+/**
+ * Sorts `items` in place by `key`, in the order `sort` gives strings (UTF-16 code units),
+ * stably. Arrays of a few items are sorted by insertion: V8's Array.prototype.sort sets up its
+ * merge bookkeeping (about 1 KB) even for two items, and every upstream call sorts its query
+ * keys, its signed headers and their values.
+ */
+export function sortByKey<T>(items: T[], key: (item: T) => string): T[] {
+  if (items.length > 32) return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (let i = 1; i < items.length; i += 1) {
+    const item = items[i]!;
+    const k = key(item);
+    let j = i - 1;
+    while (j >= 0 && key(items[j]!) > k) {
+      items[j + 1] = items[j]!;
+      j -= 1;
+    }
+    items[j + 1] = item;
+  }
+  return items;
+}
+
+/** `sortByKey` for strings themselves. */
+export const sortTexts = (items: string[]): string[] => sortByKey(items, byText);
+
 /** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *): V3 canonical query values. */
 export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -79,15 +105,36 @@ export function buildQuery(query: CallInput['query'] = {}): string {
  * models declare their fields alphabetically; free-form JSON (`opaque` fields such as
  * `Metrics` or `ExtraInfo`, typed as maps) keeps the order the caller gave.
  */
-export function sdkOrder<T>(value: T, opaque: ReadonlySet<string> = new Set()): T {
+const NOTHING_OPAQUE: ReadonlySet<string> = new Set();
+
+export function sdkOrder<T>(value: T, opaque: ReadonlySet<string> = NOTHING_OPAQUE): T {
   if (Array.isArray(value)) return (value as unknown[]).map((v) => sdkOrder(v, opaque)) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  for (const key of sortTexts(Object.keys(value))) {
     const v = (value as Record<string, unknown>)[key];
     out[key] = opaque.has(key) ? v : sdkOrder(v, opaque);
   }
   return out as T;
+}
+
+/**
+ * `buildQuery(sdkOrder(query, opaque))` in one pass: the query string of a call, its keys in
+ * the SDK's order, nested values ordered the same way. Every upstream call builds one, so it
+ * makes no intermediate objects, entry arrays or pairs.
+ */
+export function encodeQuery(query: CallInput['query'], opaque: ReadonlySet<string>): string {
+  if (!query) return '';
+  const keys = Object.keys(query);
+  sortTexts(keys);
+  let out = '';
+  for (const key of keys) {
+    const v = (query as Readonly<Record<string, QueryValue>>)[key];
+    if (v === undefined || v === null) continue;
+    const text = typeof v === 'object' ? JSON.stringify(opaque.has(key) ? v : sdkOrder(v, opaque)) : String(v);
+    out += `${out ? '&' : ''}${escape(key)}=${escape(text)}`;
+  }
+  return out;
 }
 
 /** Form body as Node's querystring.stringify writes it (what the SDK sends for formData). */
