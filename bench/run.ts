@@ -186,6 +186,7 @@ const relay = await startRelay(emulator.url, KEY);
 const gatewayPid = gateway.child.pid!;
 const baselinePid = baseline.child.pid!;
 const idleRssMb = memoryMb(gatewayPid, 'VmRSS');
+const baselineIdleRssMb = memoryMb(baselinePid, 'VmRSS');
 
 const control = {
   clearCalls: () => http.send(`${emulator.url}/__emulator/calls`, { method: 'DELETE' }),
@@ -427,12 +428,14 @@ const summary = rows.map((row) => {
     gatewayRps: g((t) => t.rps),
     baselineRps: b((t) => t.rps),
     peakRss: Math.max(...row.gateway.map((t) => t.peakRssMb)),
+    baselinePeakRss: Math.max(...row.baseline.map((t) => t.peakRssMb)),
     bad: [...row.gateway, ...row.baseline].reduce((n, t) => n + t.bad, 0),
   };
 });
 
 /** Peak RSS under sustained load: the highest of the gateway's throughput phases. */
 const peakRssMb = Math.max(...summary.map((s) => s.peakRss));
+const baselinePeakRssMb = Math.max(...summary.map((s) => s.baselinePeakRss));
 const cpus = os.cpus();
 const out: string[] = [];
 out.push(`### pai-graph bench, ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
@@ -497,7 +500,10 @@ for (const s of summary) {
   if (s.row.coalesced === undefined) continue;
   targets.push([`100 identical concurrent operations: 1 upstream call per distinct resource, query ${s.row.query.n}`, `${s.row.coalesced} calls for ${s.row.minCalls}`, s.row.coalesced === s.row.minCalls]);
 }
-out.push(`Gateway RSS after startup, before any load: ${fmt(idleRssMb, 0)} MB.`);
+out.push(
+  `Gateway RSS after startup, before any load: ${fmt(idleRssMb, 0)} MB; under sustained load at most ${fmt(peakRssMb, 0)} MB. ` +
+    `The baseline (bare Apollo Server on Fastify) for comparison: ${fmt(baselineIdleRssMb, 0)} MB idle, at most ${fmt(baselinePeakRssMb, 0)} MB under the same load (per query: ${summary.map((s) => `${s.row.query.n}: ${fmt(s.baselinePeakRss, 0)}`).join(', ')}).`,
+);
 out.push('');
 out.push('| issue 13 target | measured | |');
 out.push('|---|---|---|');
