@@ -36,7 +36,8 @@ export interface ContextOptions {
   readonly enums: EnumReader;
   readonly concurrency: number;
   readonly requestId?: string | undefined;
-  readonly signal?: AbortSignal | undefined;
+  /** Ends the operation's upstream work; a function is asked only when the first call starts. */
+  readonly signal?: AbortSignal | (() => AbortSignal) | undefined;
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
   readonly caller: Caller;

@@ -195,11 +195,25 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // Work of an operation stops when its response is sent or its client goes away: calls
       // still queued or waiting then start nothing upstream (graphql-js can answer before every
       // field's promise settles, e.g. when an error nulls a parent).
-      const abort = new AbortController();
-      // Every upstream call of the operation listens to it (up to the cost limit's worth).
-      setMaxListeners(0, abort.signal);
+      // The controller is made when the operation's first upstream call starts (an AbortSignal
+      // costs an EventTarget, and many operations make no call); once the response is closed, a
+      // call starting after that finds it aborted.
+      let abort: AbortController | undefined;
+      let closed = false;
       // A shared reason: abort() with none builds a DOMException (and its stack) per request.
-      reply.raw.once('close', () => abort.abort(OPERATION_ENDED));
+      reply.raw.once('close', () => {
+        closed = true;
+        abort?.abort(OPERATION_ENDED);
+      });
+      const signal = () => {
+        if (!abort) {
+          abort = new AbortController();
+          // Every upstream call of the operation listens to it (up to the cost limit's worth).
+          setMaxListeners(0, abort.signal);
+          if (closed) abort.abort(OPERATION_ENDED);
+        }
+        return abort.signal;
+      };
       // Only operations that asked for extensions.upstream, or all while tracing, get a report.
       const expose = wantsUpstreamExtensions(config.env, request.headers[DEBUG_HEADER]);
       const upstreamReport = expose || deps.telemetry ? new UpstreamReport(expose, deps.telemetry?.parentOf(request)) : undefined;
@@ -208,7 +222,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
         enums,
         concurrency: config.upstream.concurrency,
         requestId: request.id,
-        signal: abort.signal,
+        signal,
         deadline: Date.now() + config.upstream.deadlineMs,
         caller: request.caller ?? ANONYMOUS_LANDING,
         fromRouter: isRouter(request.headers['x-router-secret']),

@@ -123,6 +123,29 @@ describe('upstream reads over undici', () => {
     expect(await pending).toBeInstanceOf(OperationEndedError);
   });
 
+  it('asks for the operation’s signal only when its first call starts, and a call after the end sends nothing', async () => {
+    const abort = new AbortController();
+    let asked = 0;
+    const session = client.session({
+      concurrency: 2,
+      signal: () => {
+        asked += 1;
+        return abort.signal;
+      },
+      deadline: Date.now() + 60_000,
+    });
+    expect(asked).toBe(0);
+    emulator.calls.length = 0;
+    await session.call(ModelOps.ListModels, { query: { PageNumber: 1, PageSize: 1 } });
+    await session.call(ModelOps.ListModels, { query: { PageNumber: 2, PageSize: 1 } });
+    expect(asked).toBe(1);
+    expect(emulator.calls.length).toBe(2);
+    abort.abort();
+    expect(await errorOf(session.call(ModelOps.ListModels, { query: { PageNumber: 3, PageSize: 1 } }))).toBeInstanceOf(OperationEndedError);
+    expect(emulator.calls.length).toBe(2);
+    expect(session.callCount).toBe(2);
+  });
+
   it('sends nothing for an operation that ended while its call was being signed', async () => {
     const abort = new AbortController();
     const signing = createUpstreamClient({

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
@@ -43,7 +43,12 @@ export interface UpstreamSession {
 
 export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
-  session(opts: { concurrency: number; signal?: AbortSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
+  /**
+   * One operation's calls, at most `concurrency` at a time. `signal` ends the operation; given
+   * as a function, it is asked for only when the first call starts (an operation that makes no
+   * upstream call then never builds one).
+   */
+  session(opts: { concurrency: number; signal?: AbortSignal | (() => AbortSignal) | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
@@ -480,22 +485,27 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     breakers,
     origins,
     namespace: async () => sha256Hex(`${await signer.identity()}\n${endpoints}`).slice(0, 24),
-    session({ concurrency, signal, requestId, deadline, onCacheHit, onAnswer }) {
-      const limit = pLimit(concurrency);
+    session({ concurrency, signal: ending, requestId, deadline, onCacheHit, onAnswer }) {
+      // Both made when the first call comes: many operations make none.
+      let limit: LimitFunction | undefined;
+      let signal: AbortSignal | undefined;
       let callCount = 0;
       const onStart = () => {
         callCount += 1;
       };
       return {
-        call: <Res>(op: OperationSpec<Res>, input?: CallInput) =>
-          limit(async () => {
+        call: <Res>(op: OperationSpec<Res>, input?: CallInput) => {
+          limit ??= pLimit(concurrency);
+          signal ??= typeof ending === 'function' ? ending() : ending;
+          return limit(async () => {
             if (signal?.aborted) throw new OperationEndedError();
             try {
               return await call(op, input, { signal, requestId, deadline, onStart, onAnswer });
             } catch (err) {
               throw signal?.aborted ? new OperationEndedError() : err;
             }
-          }),
+          });
+        },
         get callCount() {
           return callCount;
         },
