@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '2' },
     'latency-ms': { type: 'string', default: '2' },
+    'latency-samples': { type: 'string', default: '300' },
     'coalesce-latency-ms': { type: 'string', default: '250' },
     'gateway-env': { type: 'string', multiple: true, default: [] },
     build: { type: 'boolean', default: false },
@@ -53,6 +54,7 @@ if (args.help) {
   --rounds R                gateway/baseline throughput rounds, interleaved; the median is shown (default 2)
   --warmup S                unmeasured warm-up per query and server (default 2)
   --latency-ms MS           the emulator's latency on every call (default 2)
+  --latency-samples N       concurrency-1 samples per query at least, however long that takes (default 300)
   --coalesce-latency-ms MS  its latency during the 100-concurrent step, so all 100 overlap (default 250)
   --gateway-env K=V         extra gateway variable, repeatable (e.g. UPSTREAM_CONCURRENCY=20)
   --build                   rebuild dist/ even if it was compiled from the current sources
@@ -65,8 +67,9 @@ const connections = Number(args.connections);
 const rounds = Number(args.rounds);
 const warmupSeconds = Number(args.warmup);
 const latencyMs = Number(args['latency-ms']);
+const latencySamples = Number(args['latency-samples']);
 const coalesceLatencyMs = Number(args['coalesce-latency-ms']);
-for (const [name, value, min] of [['seconds', seconds, 0.1], ['connections', connections, 1], ['rounds', rounds, 1], ['warmup', warmupSeconds, 0], ['latency-ms', latencyMs, 0], ['coalesce-latency-ms', coalesceLatencyMs, 0]] as const) {
+for (const [name, value, min] of [['seconds', seconds, 0.1], ['connections', connections, 1], ['rounds', rounds, 1], ['warmup', warmupSeconds, 0], ['latency-ms', latencyMs, 0], ['latency-samples', latencySamples, 1], ['coalesce-latency-ms', coalesceLatencyMs, 0]] as const) {
   if (!(value >= min)) throw new Error(`--${name} must be a number of at least ${min}`);
 }
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -320,8 +323,9 @@ async function measure(query: Query): Promise<Row> {
   const gatewayLatency: number[] = [];
   const directLatency: number[] = [];
   const relayLatency: number[] = [];
+  // For --seconds, and until there are enough samples for p99 to be more than the slowest one.
   const until = performance.now() + seconds * 1000;
-  while (performance.now() < until) {
+  while (performance.now() < until || gatewayLatency.length < latencySamples) {
     // Interleaved, so both see the same machine.
     let t = performance.now();
     check(await post(gateway.url, gatewayHeaders), 'the gateway');
