@@ -170,9 +170,9 @@ export async function startGateway(vars: Record<string, string>, nodeArgs: strin
 }
 
 /** A forked bench server (baseline or relay): it says `listening` with its port, and acknowledges each stored message with `stored`. */
-async function forkIpcServer(file: string, name: string, vars: Record<string, string>): Promise<{ child: ChildProcess; url: string; store: (message: { type: string; operationName: string; [field: string]: unknown }) => Promise<void> }> {
-  // Plain node: fork would pass tsx's loader flags on; execArgv: [] does not.
-  const child = track(fork(`${ROOT}bench/${file}`, [], { cwd: ROOT, execArgv: [], env: childEnv(vars), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }), name);
+async function forkIpcServer(file: string, name: string, vars: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; url: string; store: (message: { type: string; operationName: string; [field: string]: unknown }) => Promise<void> }> {
+  // Plain node unless told otherwise: fork would pass tsx's loader flags on; execArgv: [] does not.
+  const child = track(fork(`${ROOT}bench/${file}`, [], { cwd: ROOT, execArgv, env: childEnv(vars), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }), name);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the ${name} exited during startup (code ${code})`)));
     child.on('message', (m: { type?: string; port?: number }) => {
@@ -216,8 +216,8 @@ export interface Relay {
   plan(operationName: string, waves: readonly (readonly unknown[])[], body: string): Promise<void>;
 }
 
-/** bench/relay.mjs under plain node: the bare-Node floor of added latency, signing with `key`. */
+/** bench/relay.ts under tsx (the bench's own loader flags): the bare-Node floor of added latency, signing with `key`. */
 export async function startRelay(upstream: string, key: AccessKeyPair): Promise<Relay> {
-  const { child, url, store } = await forkIpcServer('relay.mjs', 'relay', { BENCH_UPSTREAM: upstream, BENCH_ACCESS_KEY_ID: key.id, BENCH_ACCESS_KEY_SECRET: key.secret });
+  const { child, url, store } = await forkIpcServer('relay.ts', 'relay', { BENCH_UPSTREAM: upstream, BENCH_ACCESS_KEY_ID: key.id, BENCH_ACCESS_KEY_SECRET: key.secret }, process.execArgv);
   return { child, url, plan: (operationName, waves, body) => store({ type: 'plan', operationName, waves, body }) };
 }

@@ -1,14 +1,15 @@
 /**
  * `npm run bench [-- --seconds 5 --connections 20 --only N ...]`: issue 13's benchmark.
  *
- * Four child processes, each compiled JavaScript under plain `node`:
+ * Four child processes; the first three run compiled JavaScript under plain `node`:
  *   - the PAI emulator (dist/emulator/main.js) with demo data and a fixed latency per call,
  *   - the gateway (dist/main.js), configured by environment variables only, with the QPS
  *     governor, caller budgets and the cost limit lifted so they are not what is measured,
  *   - the baseline (bench/baseline.mjs): bare Apollo Server on Fastify with the same schema,
  *     answering each operation from memory with the exact `data` the gateway returned,
- *   - the relay (bench/relay.mjs): bare Node, no GraphQL, making each operation's upstream calls
- *     and answering the gateway's body from memory (the floor of added latency).
+ *   - the relay (bench/relay.ts, under tsx like this process: only its latency is read): bare
+ *     Node, no GraphQL, making each operation's upstream calls with http.ts's direct client and
+ *     answering the gateway's body from memory (the floor of added latency).
  * The load generator (a closed loop over keep-alive connections, see load()) and the
  * concurrency-1 client run in this process.
  *
@@ -17,8 +18,8 @@
  * measured phase, divided by the operations completed), interleaved over --rounds rounds,
  * median taken; latency at concurrency 1 against the same upstream calls made directly by a
  * hand-written client with the best parallelism, and through a bare Node relay making the same
- * calls (bench/relay.mjs: the floor any process in the path adds on this machine); throughput at --connections; the gateway's
- * peak RSS; and how many upstream calls 100 identical concurrent operations make. Then it
+ * calls (bench/relay.ts: the floor any process in the path adds on this machine); throughput at
+ * --connections; the gateway's peak RSS; and how many upstream calls 100 identical concurrent operations make. Then it
  * checks issue 13's targets. The table goes to stdout (markdown), progress to stderr.
  *
  * A benchmark, not a test: it asserts no timing, only that every answer was correct.
