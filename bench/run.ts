@@ -29,6 +29,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDirectClient, createHttpClient, type RecordedCall } from './http.js';
+import { imageNodeOptions } from './image.js';
 import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startRelay, stop, stopChildren } from './processes.js';
 
 const { values: args } = parseArgs({
@@ -177,6 +178,9 @@ const gatewayVars: Record<string, string> = {
   CALLER_BUDGET: '1000000',
   CALLER_BUDGET_RESTORE_RATE: '1000000',
   MAX_OPERATION_COST: '100000',
+  // The heap limit the image and the Kubernetes Deployment set (V8's default on a large host
+  // is several GB); `--gateway-env NODE_OPTIONS=` measures without it.
+  NODE_OPTIONS: imageNodeOptions(),
 };
 for (const pair of args['gateway-env']) {
   const eq = pair.indexOf('=');
@@ -448,7 +452,7 @@ out.push('');
 out.push(
   `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}. ` +
     `Emulator latency ${latencyMs} ms per call; ${seconds} s per measured phase, ${warmupSeconds} s warm-up, ${connections} connections, ${rounds} interleaved gateway/baseline rounds (median); ` +
-    `gateway: dist/main.js, NODE_ENV=production, V3-signed upstream calls, a caller token${args['gateway-env'].length ? `, ${args['gateway-env'].join(' ')}` : ''}; ` +
+    `gateway: dist/main.js, NODE_ENV=production, ${gatewayVars.NODE_OPTIONS ? `NODE_OPTIONS=${gatewayVars.NODE_OPTIONS}` : 'no NODE_OPTIONS'}, V3-signed upstream calls, a caller token${args['gateway-env'].length ? `, ${args['gateway-env'].join(' ')}` : ''}; ` +
     `baseline: bare Apollo Server on Fastify, same schema, data from memory. ` +
     `Other processes used ${fmt(Math.max(0, othersShare) * 100, 0)}% of the machine's CPU during the run (load average ${fmt(loadAverage, 1)} at its start).`,
 );

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
+import { imageNodeOptions } from '../bench/image.js';
 import { ENV_VARIABLES, loadConfig } from '../src/core/config.js';
 import { startEmulatorProcess, startGateway, type Started } from './helpers/processes.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/redis.js';
@@ -215,6 +216,24 @@ describe('deploy/kubernetes: the Deployment', () => {
     }
     // The gateway is measured well under 200 MB RSS.
     expect(quantity(requests.memory)).toBeGreaterThanOrEqual(200 * 1000 ** 2);
+  });
+
+  it("sizes V8's heap as the image does (what the bench measures), within the memory limit", () => {
+    const nodeOptions: string = container.env.find((e: Json) => e.name === 'NODE_OPTIONS')?.value;
+    expect(nodeOptions).toBe(imageNodeOptions());
+    const flag = (name: string) => Number(new RegExp(`(?:^| )--${name}=(\\d+)(?: |$)`).exec(nodeOptions)?.[1]);
+    const oldMb = flag('max-old-space-size');
+    const semiMb = flag('max-semi-space-size');
+    // Without the semi-space flag Node derives it from the container's memory (1 MB at 512Mi).
+    expect(semiMb).toBeGreaterThanOrEqual(16);
+    // Under 2 GB, V8 grows its old generation by a smaller factor between full collections.
+    expect(oldMb).toBeLessThan(2048);
+    // The young generation is three semi-spaces; room above the heap for code, buffers and native memory.
+    expect((oldMb + 3 * semiMb) * 1024 ** 2).toBeLessThanOrEqual(0.8 * quantity(container.resources.limits.memory));
+    // The reader takes one bare or double-quoted value, or says it found none.
+    expect(imageNodeOptions('ENV NODE_OPTIONS=--max-old-space-size=100\n')).toBe('--max-old-space-size=100');
+    expect(imageNodeOptions('ENV NODE_OPTIONS="--a=1 --b=2"\n')).toBe('--a=1 --b=2');
+    expect(() => imageNodeOptions('FROM node:24\nENV NODE_ENV=production\n')).toThrow(/0 `ENV NODE_OPTIONS=...` lines/);
   });
 
   it('lets an operation in flight at SIGTERM reach its deadline, and the kubelet wait for preStop and the shutdown grace', () => {
