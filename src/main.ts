@@ -30,8 +30,8 @@ function createReadCache(settings: Config['upstream']['cache'], redis: Redis | u
           logger.debug({ err: { name: err.name, message: err.message }, operation }, 'redis read cache unavailable for this call');
         },
       })
-    : createMemoryReadCache({ maxEntries: settings.maxEntries });
-  logger.info({ ttls: settings.ttls, store: store.kind }, `read cache on (${store.kind === 'redis' ? 'shared in Redis' : `in process, at most ${settings.maxEntries} entries`})`);
+    : createMemoryReadCache({ maxEntries: settings.maxEntries, maxBytes: settings.maxBytes });
+  logger.info({ ttls: settings.ttls, store: store.kind }, `read cache on (${store.kind === 'redis' ? 'shared in Redis' : `in process, at most ${settings.maxEntries} entries and ${settings.maxBytes / 1024 / 1024} MB`})`);
   return { store, ttlMs: createTtlTable(settings.ttls) };
 }
 

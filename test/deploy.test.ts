@@ -296,9 +296,12 @@ describe('deploy/kubernetes: Service, autoscaler, disruption budget and Redis', 
 });
 
 /** The environment the image sets (the Dockerfile's last ENV line). */
+/** The runtime stage's environment: every `ENV` after the last `FROM`, values bare or double-quoted. */
 function imageEnv(): Record<string, string> {
-  const lines = [...read(new URL('Dockerfile', ROOT)).replace(/\\\n/g, ' ').matchAll(/^ENV\s+(.+)$/gm)].map((m) => m[1]!);
-  return Object.fromEntries(lines[lines.length - 1]!.trim().split(/\s+/).map((w) => w.split('=') as [string, string]));
+  const dockerfile = read(new URL('Dockerfile', ROOT)).replace(/\\\n/g, ' ');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const lines = [...runtime.matchAll(/^ENV\s+(.+)$/gm)].map((m) => m[1]!);
+  return Object.fromEntries(lines.flatMap((line) => [...line.matchAll(/([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|(\S+))/g)].map((m) => [m[1]!, m[2] ?? m[3]!])));
 }
 
 const services: Record<string, Json> = compose.services;

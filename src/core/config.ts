@@ -126,6 +126,7 @@ const EnvSchema = z.object({
   PAI_QPS_LIMITS: optional(parsed(parseQpsLimits)),
   PAI_CACHE_TTLS: optional(parsed(parseCacheTtls)),
   PAI_CACHE_MAX_ENTRIES: optional(int(1, 1_000_000)),
+  PAI_CACHE_MAX_MB: optional(int(1, 4096)),
   GATEWAY_REPLICAS: optional(int(1, 1000)),
   REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
   SUBSCRIPTION_POLL_MS: optional(int(250, 3_600_000)),
@@ -206,7 +207,7 @@ export interface Config {
     /** The longest an upstream answer (Retry-After, x-acs-retry-after) may hold an action. */
     readonly maxPauseMs: number;
     /** The opt-in read cache (PAI_CACHE_TTLS); undefined when off. */
-    readonly cache?: { readonly ttls: readonly ActionRule[]; readonly maxEntries: number } | undefined;
+    readonly cache?: { readonly ttls: readonly ActionRule[]; readonly maxEntries: number; readonly maxBytes: number } | undefined;
   };
   /** Shared state of all replicas (QPS log, pauses, read cache); undefined: each process keeps its own. */
   readonly redis: { readonly url: Secret } | undefined;
@@ -278,8 +279,15 @@ export interface TelemetrySettings {
 /** SUBSCRIPTION_POLL_MS's default: one upstream read per watched resource every 5 s. */
 export const DEFAULT_SUBSCRIPTION_POLL_MS = 5000;
 
-/** PAI_CACHE_MAX_ENTRIES's default: a few MB of parsed bodies. */
+/** PAI_CACHE_MAX_ENTRIES's default. */
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * PAI_CACHE_MAX_MB's default: 16 MB of entries as counted by read-cache.ts's entrySize (their
+ * JSON, two bytes a character), a few times that in parsed objects: well inside the 256 MB
+ * old generation the image gives V8.
+ */
+export const DEFAULT_CACHE_MAX_MB = 16;
 
 /**
  * UPSTREAM_CONCURRENCY's default, from the QPS limits rather than a constant: one operation may
@@ -365,7 +373,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,
       qpsLimits: e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS),
       maxPauseMs: e.UPSTREAM_MAX_PAUSE_MS ?? DEFAULT_MAX_PAUSE_MS,
-      cache: cachingEnabled(e.PAI_CACHE_TTLS) ? { ttls: e.PAI_CACHE_TTLS!, maxEntries: e.PAI_CACHE_MAX_ENTRIES ?? DEFAULT_CACHE_MAX_ENTRIES } : undefined,
+      cache: cachingEnabled(e.PAI_CACHE_TTLS)
+        ? { ttls: e.PAI_CACHE_TTLS!, maxEntries: e.PAI_CACHE_MAX_ENTRIES ?? DEFAULT_CACHE_MAX_ENTRIES, maxBytes: (e.PAI_CACHE_MAX_MB ?? DEFAULT_CACHE_MAX_MB) * 1024 * 1024 }
+        : undefined,
     },
     redis: e.REDIS_URL ? { url: new Secret(e.REDIS_URL) } : undefined,
     replicas: e.GATEWAY_REPLICAS ?? 1,

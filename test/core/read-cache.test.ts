@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/core/config.js';
-import { createMemoryReadCache, createTtlTable, parseCacheTtls, readTags, writeTags } from '../../src/core/upstream/read-cache.js';
+import { createMemoryReadCache, createTtlTable, entrySize, parseCacheTtls, readTags, writeTags } from '../../src/core/upstream/read-cache.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { until } from '../helpers/until.js';
 
@@ -18,7 +18,10 @@ describe('PAI_CACHE_TTLS', () => {
   it('is off when unset or only zeros, and refuses bad entries naming them', () => {
     expect(loadConfig({}).upstream.cache).toBeUndefined();
     expect(loadConfig({ PAI_CACHE_TTLS: '*=0' }).upstream.cache).toBeUndefined();
-    expect(loadConfig({ PAI_CACHE_TTLS: 'Get*=5', PAI_CACHE_MAX_ENTRIES: '50' }).upstream.cache).toEqual({ ttls: [{ pattern: 'Get*', value: 5 }], maxEntries: 50 });
+    expect(loadConfig({ PAI_CACHE_TTLS: 'Get*=5', PAI_CACHE_MAX_ENTRIES: '50', PAI_CACHE_MAX_MB: '2' }).upstream.cache).toEqual({ ttls: [{ pattern: 'Get*', value: 5 }], maxEntries: 50, maxBytes: 2 * 1024 * 1024 });
+    expect(loadConfig({ PAI_CACHE_TTLS: 'Get*=5' }).upstream.cache).toEqual({ ttls: [{ pattern: 'Get*', value: 5 }], maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 });
+    expect(() => loadConfig({ PAI_CACHE_TTLS: 'Get*=5', PAI_CACHE_MAX_MB: '0' })).toThrow(/PAI_CACHE_MAX_MB/);
+    expect(() => loadConfig({ PAI_CACHE_TTLS: 'Get*=5', PAI_CACHE_MAX_MB: '4097' })).toThrow(/PAI_CACHE_MAX_MB/);
     expect(() => loadConfig({ PAI_CACHE_TTLS: 'GetModel=-1' })).toThrow(/PAI_CACHE_TTLS "GetModel=-1" must be Action=value .* seconds from 0 to 3600/);
     expect(() => loadConfig({ PAI_CACHE_TTLS: 'Get Model=5' })).toThrow(/PAI_CACHE_TTLS/);
     expect(() => loadConfig({ PAI_CACHE_TTLS: 'GetModel=7200' })).toThrow(/from 0 to 3600/);
@@ -200,6 +203,34 @@ describe('the in-process read cache', () => {
     await h.gql(MODEL, { id });
     // The held read reached the emulator after the write; one more read and no third.
     expect(h.actions().sort()).toEqual(['GetModel', 'GetModel', 'UpdateModel']);
+  });
+});
+
+describe('the in-process store', () => {
+  const page = (n: number) => ({ Models: Array.from({ length: n }, (_, i) => ({ ModelId: `model-${i}`, ModelName: 'a model name of some length' })) });
+  const hit = async (store: ReturnType<typeof createMemoryReadCache>, key: string) => (await store.lookup('s', key)).hit;
+
+  it('counts each entry by its JSON, so a large page weighs what it holds', () => {
+    expect(entrySize('k', { a: 'bc' }, ['t1'])).toBe(2 * ('k'.length + '{"a":"bc"}'.length + 't1'.length));
+    expect(entrySize('k', page(100), [])).toBeGreaterThan(50 * entrySize('k', page(1), []));
+  });
+
+  it('keeps at most maxBytes of entries, dropping the least recently used, and never one larger than that', async () => {
+    const size = entrySize('s\nA', page(10), ['at:/a']);
+    const store = createMemoryReadCache({ maxEntries: 1000, maxBytes: 2 * size + 10 });
+    await store.store('s', 'A', page(10), 60_000, ['at:/a'], '0');
+    await store.store('s', 'B', page(10), 60_000, ['at:/a'], '0');
+    expect([await hit(store, 'B'), await hit(store, 'A')]).toEqual([true, true]);
+    // A was read last: the third entry pushes B out.
+    await store.store('s', 'C', page(10), 60_000, ['at:/a'], '0');
+    expect([await hit(store, 'A'), await hit(store, 'B'), await hit(store, 'C')]).toEqual([true, false, true]);
+    // One entry larger than the whole budget is not kept, and takes the entry of its key with it.
+    await store.store('s', 'A', page(40), 60_000, ['at:/a'], '0');
+    expect([await hit(store, 'A'), await hit(store, 'C')]).toEqual([false, true]);
+    // Without maxBytes only the count bounds it.
+    const counted = createMemoryReadCache({ maxEntries: 2 });
+    for (const key of ['A', 'B', 'C']) await counted.store('s', key, page(40), 60_000, [], '0');
+    expect([await hit(counted, 'A'), await hit(counted, 'B'), await hit(counted, 'C')]).toEqual([false, true, true]);
   });
 });
 

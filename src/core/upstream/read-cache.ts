@@ -88,12 +88,26 @@ interface MemoryEntry {
 }
 
 /**
- * The in-process store: lru-cache bounded by `maxEntries`, each entry with its own TTL. An
- * invalidation walks the entries once (linear in the cache's size, and writes are rare next
- * to reads: PAI allows 10 creates per second).
+ * The size an entry counts for against `maxBytes`: its key, tags and value as JSON, in UTF-16
+ * code units (what V8 keeps a string in at worst). The parsed value itself takes a few times
+ * that; a count of entries alone says nothing, as a page of 100 models is a thousand times
+ * one model.
  */
-export function createMemoryReadCache(opts: { maxEntries: number; now?: () => number }): ReadCacheStore {
-  const lru = new LRUCache<string, MemoryEntry>({ max: opts.maxEntries, ...(opts.now ? { perf: { now: opts.now } } : {}) });
+export function entrySize(key: string, value: unknown, tags: readonly string[]): number {
+  let size = key.length + (JSON.stringify(value)?.length ?? 0);
+  for (const tag of tags) size += tag.length;
+  return size * 2;
+}
+
+/**
+ * The in-process store: lru-cache bounded by `maxEntries` and, when given, by `maxBytes` of
+ * entries (see entrySize; one larger than that is not kept), each entry with its own TTL;
+ * least recently used entries go first. An invalidation walks the entries once (linear in the
+ * cache's size, and writes are rare next to reads: PAI allows 10 creates per second).
+ */
+export function createMemoryReadCache(opts: { maxEntries: number; maxBytes?: number | undefined; now?: () => number }): ReadCacheStore {
+  const { maxBytes } = opts;
+  const lru = new LRUCache<string, MemoryEntry>({ max: opts.maxEntries, ...(maxBytes ? { maxSize: maxBytes } : {}), ...(opts.now ? { perf: { now: opts.now } } : {}) });
   const generations = new Map<string, number>();
   const generationOf = (scope: string) => String(generations.get(scope) ?? 0);
   return {
@@ -103,7 +117,10 @@ export function createMemoryReadCache(opts: { maxEntries: number; now?: () => nu
       return Promise.resolve(entry ? { hit: true, value: entry.value } : { hit: false, generation: generationOf(scope) });
     },
     store(scope, key, value, ttlMs, tags, generation) {
-      if (generationOf(scope) === generation) lru.set(`${scope}\n${key}`, { scope, value, tags }, { ttl: ttlMs });
+      if (generationOf(scope) !== generation) return Promise.resolve();
+      const entryKey = `${scope}\n${key}`;
+      // An entry over maxBytes is not kept (and drops the one it would have replaced).
+      lru.set(entryKey, { scope, value, tags }, maxBytes ? { ttl: ttlMs, size: entrySize(entryKey, value, tags) } : { ttl: ttlMs });
       return Promise.resolve();
     },
     invalidate(scope, tags) {
