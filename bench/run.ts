@@ -240,6 +240,8 @@ interface Row {
   gatewayLatency: number[];
   directLatency: number[];
   relayLatency: number[];
+  /** Bare Apollo answering from memory, no upstream at all: its GraphQL work and one hop. */
+  baselineLatency: number[];
   /** The request body and the check of its answer, for the 100-at-once step. */
   body: string;
   check: (res: { status: number; body: string }, what: string) => void;
@@ -328,6 +330,7 @@ async function measure(query: Query): Promise<Row> {
   const gatewayLatency: number[] = [];
   const directLatency: number[] = [];
   const relayLatency: number[] = [];
+  const baselineLatency: number[] = [];
   // For --seconds, and until there are enough samples for p99 to be more than the slowest one.
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until || gatewayLatency.length < latencySamples) {
@@ -343,6 +346,9 @@ async function measure(query: Query): Promise<Row> {
       check(await post(relay.url, baselineHeaders), 'the relay');
       relayLatency.push(performance.now() - t);
     }
+    t = performance.now();
+    check(await post(baseline.url, baselineHeaders), 'the baseline');
+    baselineLatency.push(performance.now() - t);
   }
 
   const gatewayRuns: Throughput[] = [];
@@ -361,7 +367,7 @@ async function measure(query: Query): Promise<Row> {
     }
   }
 
-  return { query, callsPerOp: recorded.length / sequential, minCalls, sameData, gateway: gatewayRuns, baseline: baselineRuns, gatewayLatency, directLatency, relayLatency, body, check };
+  return { query, callsPerOp: recorded.length / sequential, minCalls, sameData, gateway: gatewayRuns, baseline: baselineRuns, gatewayLatency, directLatency, relayLatency, baselineLatency, body, check };
 }
 
 /**
@@ -469,17 +475,18 @@ for (const s of summary) {
 out.push('');
 out.push(
   'Details: latency at concurrency 1 in ms (added = gateway minus direct, per percentile; the relay is a bare Node process making the same upstream calls and answering the same body, ' +
-    'so its added latency is the floor any process in the path costs here, and the gateway\'s own share is the difference); each throughput round; answers that were not the expected data; RSS during the 100-at-once step:',
+    'so its added latency is the floor any process in the path costs here, and the gateway\'s own share is the difference; the baseline, bare Apollo answering from memory with no upstream call, ' +
+    'times the GraphQL work alone plus one hop, timed in the same loop); each throughput round; answers that were not the expected data; RSS during the 100-at-once step:',
 );
 out.push('');
-out.push('| # | gateway p50 / p99 | direct p50 / p99 | bare relay p50 / p99 | added p50: relay floor + gateway\'s own | samples | gateway CPU ms/op by round | baseline CPU ms/op by round | operations per round (gateway / baseline) | failed or wrong answers | gateway peak RSS MB, 100 at once |');
-out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+out.push('| # | gateway p50 / p99 | direct p50 / p99 | bare relay p50 / p99 | added p50: relay floor + gateway\'s own | baseline (no upstream) p50 / p99 | samples | gateway CPU ms/op by round | baseline CPU ms/op by round | operations per round (gateway / baseline) | failed or wrong answers | gateway peak RSS MB, 100 at once |');
+out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of summary) {
   const relayCells = s.row.minCalls
     ? `${fmt(percentile(s.row.relayLatency, 0.5), 2)} / ${fmt(percentile(s.row.relayLatency, 0.99), 2)} | ${fmt(s.relayAdded50, 2)} + ${fmt(s.added50 - s.relayAdded50, 2)}`
     : 'no calls | n/a';
   out.push(
-    `| ${s.row.query.n} | ${fmt(s.gateway50, 2)} / ${fmt(s.gateway99, 2)} | ${s.row.minCalls ? `${fmt(s.direct50, 2)} / ${fmt(s.direct99, 2)}` : 'no calls'} | ${relayCells} | ${s.row.gatewayLatency.length} | ` +
+    `| ${s.row.query.n} | ${fmt(s.gateway50, 2)} / ${fmt(s.gateway99, 2)} | ${s.row.minCalls ? `${fmt(s.direct50, 2)} / ${fmt(s.direct99, 2)}` : 'no calls'} | ${relayCells} | ${fmt(percentile(s.row.baselineLatency, 0.5), 2)} / ${fmt(percentile(s.row.baselineLatency, 0.99), 2)} | ${s.row.gatewayLatency.length} | ` +
       `${s.row.gateway.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ${s.row.baseline.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ` +
       `${s.row.gateway.map((t) => t.ops).join(', ')} / ${s.row.baseline.map((t) => t.ops).join(', ')} | ${s.bad} | ${s.row.coalescedPeakRssMb === undefined ? 'n/a' : fmt(s.row.coalescedPeakRssMb, 0)} |`,
   );

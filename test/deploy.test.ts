@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { imageNodeOptions } from '../bench/image.js';
+import { imageEnv, imageNodeOptions } from '../bench/image.js';
 import { ENV_VARIABLES, loadConfig } from '../src/core/config.js';
 import { startEmulatorProcess, startGateway, type Started } from './helpers/processes.js';
 import { startPrivateRedis, type PrivateRedis } from './helpers/redis.js';
@@ -233,7 +233,9 @@ describe('deploy/kubernetes: the Deployment', () => {
     // The reader takes one bare or double-quoted value, or says it found none.
     expect(imageNodeOptions('ENV NODE_OPTIONS=--max-old-space-size=100\n')).toBe('--max-old-space-size=100');
     expect(imageNodeOptions('ENV NODE_OPTIONS="--a=1 --b=2"\n')).toBe('--a=1 --b=2');
-    expect(() => imageNodeOptions('FROM node:24\nENV NODE_ENV=production\n')).toThrow(/0 `ENV NODE_OPTIONS=...` lines/);
+    expect(() => imageNodeOptions('FROM node:24\nENV NODE_ENV=production\n')).toThrow(/no NODE_OPTIONS/);
+    expect(imageEnv('FROM a AS b\nENV A=1\nFROM c\nENV B=2 \\\n    C="x y"\n')).toEqual({ B: '2', C: 'x y' });
+    expect(() => imageEnv('FROM c\nENV B="$HOME"\n')).toThrow(/teach bench\/image.ts/);
   });
 
   it('lets an operation in flight at SIGTERM reach its deadline, and the kubelet wait for preStop and the shutdown grace', () => {
@@ -296,13 +298,6 @@ describe('deploy/kubernetes: Service, autoscaler, disruption budget and Redis', 
 });
 
 /** The environment the image sets (the Dockerfile's last ENV line). */
-/** The runtime stage's environment: every `ENV` after the last `FROM`, values bare or double-quoted. */
-function imageEnv(): Record<string, string> {
-  const dockerfile = read(new URL('Dockerfile', ROOT)).replace(/\\\n/g, ' ');
-  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  const lines = [...runtime.matchAll(/^ENV\s+(.+)$/gm)].map((m) => m[1]!);
-  return Object.fromEntries(lines.flatMap((line) => [...line.matchAll(/([A-Z_][A-Z0-9_]*)=(?:"([^"]*)"|(\S+))/g)].map((m) => [m[1]!, m[2] ?? m[3]!])));
-}
 
 const services: Record<string, Json> = compose.services;
 const gatewayNames = Object.keys(services).filter((name) => services[name].environment?.PAI_ENDPOINT !== undefined);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { imageEnv } from '../bench/image.js';
 import { Secret } from '../src/core/secret.js';
 import { PRODUCT_NAMES, PRODUCTS } from '../src/core/upstream/products.js';
 import { createEmulator, type Emulator } from '../src/emulator/index.js';
@@ -17,7 +18,6 @@ import { startEmulatorProcess, startGateway, type Started } from './helpers/proc
  */
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const DOCKERFILE = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 
 /** Commands not run here, and why. */
 const NOT_RUN: Record<string, string> = {
@@ -79,11 +79,6 @@ function fill(name: string, value: string, sts: boolean): string {
   return value.replace(/\.\.\.(?!\.)/, filler);
 }
 
-/** The image's environment, from the Dockerfile's last ENV instruction. */
-function imageEnv(): Record<string, string> {
-  const envs = [...DOCKERFILE.replace(/\\\n/g, ' ').matchAll(/^ENV\s+(.+)$/gm)].map((m) => m[1]!);
-  return Object.fromEntries(words(envs[envs.length - 1]!).map((w) => w.split('=') as [string, string]));
-}
 
 let upstream: Emulator;
 let upstreamUrl: string;
