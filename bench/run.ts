@@ -37,7 +37,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
     'latency-ms': { type: 'string', default: '2' },
     'latency-samples': { type: 'string', default: '300' },
@@ -53,7 +53,7 @@ if (args.help) {
   --seconds S               length of each measured phase (default 5)
   --connections C           concurrent connections of the throughput phases (default 20)
   --only N                  run query N only (0: { __typename }, 1, 2 or 3)
-  --rounds R                gateway/baseline throughput rounds, interleaved; the median is shown (default 2)
+  --rounds R                gateway/baseline throughput rounds, interleaved; the median is shown (default 3)
   --warmup S                unmeasured warm-up per query and server (default 2)
   --latency-ms MS           the emulator's latency on every call (default 2)
   --latency-samples N       concurrency-1 samples per query at least, however long that takes (default 300)

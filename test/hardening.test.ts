@@ -149,6 +149,31 @@ describe('fragment bombs', () => {
     expect(estimate(nested())).toEqual({ cost: 1 + g(0), fields: 2 + 4 * 30 });
     expect(() => estimateCost(schema, parse(nested()), parse(nested()).definitions[0] as OperationDefinitionNode, {}, modelCosts, undefined, 100)).toThrow(DocumentTooComplexError);
   });
+
+  it('plans an operation once and evaluates it per request: variables are read afresh, every field shown to the checks each time', () => {
+    const schema = createSchema();
+    const document = parse(`query($n: Int, $m: Int) {
+      a: models(first: $n) { nodes { id versions(first: $m) { nodes { name } } } }
+      b: models(first: 2) { nodes { versions(first: 3) { totalCount } } }
+    }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const run = (variables: Record<string, unknown>) => {
+      const seen: string[] = [];
+      const cost = estimateCost(schema, document, operation, variables, modelCosts, ({ coordinate }, args) => seen.push(`${coordinate}(${JSON.stringify(args)})`));
+      return { cost, seen };
+    };
+    // a: one ListModels, then one ListModelVersions per model; b: 1 + 2 x 1, whatever the variables.
+    const first = run({ n: 5, m: 1 });
+    expect(first.cost).toBe(1 + 5 + 1 + 2);
+    expect(run({ n: 20, m: 1 }).cost).toBe(1 + 20 + 1 + 2);
+    const again = run({ n: 5, m: 1 });
+    expect(again).toEqual(first);
+    expect(again.seen).toEqual(['Query.models({"first":5})', 'ModelConnection.nodes({})', 'Model.id({})', 'Model.versions({"first":1})', 'ModelVersionConnection.nodes({})', 'ModelVersion.name({})', 'Query.models({"first":2})', 'ModelConnection.nodes({})', 'Model.versions({"first":3})', 'ModelVersionConnection.totalCount({})']);
+    // A variable left out falls back to the field's default (10) in that request only.
+    const without = run({ m: 1 });
+    expect([without.cost, without.seen[0]]).toEqual([1 + 10 + 1 + 2, 'Query.models({})']);
+    expect(run({ n: 3, m: 1 }).cost).toBe(1 + 3 + 1 + 2);
+  });
 });
 
 describe('introspection', () => {

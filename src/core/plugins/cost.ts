@@ -15,6 +15,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 
@@ -70,35 +71,63 @@ interface FieldGroup {
  */
 const MAX_WALK_STEPS = 200_000;
 
-/** What one estimate walks with; module-level functions share it so no closure is made per request. */
-interface Walk {
+/**
+ * What an operation's estimate is worked out from, whatever its variables: the fields
+ * execution merges under each parent, in execution's order, with their definitions, costs and
+ * sub-selections. Built once per operation (see planFor), then evaluated per request with that
+ * request's variables (see evaluate).
+ */
+interface UnitPlan {
+  readonly groups: readonly GroupPlan[];
+}
+
+interface GroupPlan {
+  readonly coordinate: string;
+  readonly field: GraphQLField<unknown, unknown>;
+  readonly root: boolean;
+  readonly cost: FieldCost | undefined;
+  readonly nodes: readonly FieldNode[];
+  /**
+   * Per node: its argument values when they name no variable (worked out once: a literal
+   * `first: 3` is the same in every request), `undefined` when they must be read per request,
+   * or BAD_ARGS when they cannot be read at all (execution reports them).
+   */
+  readonly fixedArgs: readonly (Record<string, unknown> | typeof BAD_ARGS | undefined)[];
+  /** Per node: whether this is where the walk meets it first (onField sees each node once). */
+  readonly first: readonly boolean[];
+  /** What the group's merged sub-selections select (shared wherever the same fields recur). */
+  readonly children: UnitPlan | undefined;
+}
+
+const BAD_ARGS: unique symbol = Symbol('bad arguments');
+
+/** What building one plan walks with; module-level functions share it so no closure is made per field. */
+interface Build {
   readonly schema: GraphQLSchema;
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly root: GraphQLNamedType;
-  readonly variables: Record<string, unknown>;
   readonly model: CostModel;
-  readonly onField: FieldVisitor | undefined;
   readonly maxSteps: number;
   steps: number;
   /** A number per field node, for memo keys. */
   readonly ids: Map<FieldNode, number>;
-  /** Field nodes already shown to onField. */
+  /** Field nodes already placed in the plan. */
   readonly visited: WeakSet<FieldNode>;
-  /** Calls per parent object of each merged group already costed, by memo key. */
-  readonly memo: Map<string, number>;
+  /** The plan of each merged group of selections already built, by memo key. */
+  readonly memo: Map<string, UnitPlan>;
 }
 
 const NO_ARGS: Record<string, unknown> = Object.freeze({});
 
-function step(w: Walk): void {
-  w.steps += 1;
-  if (w.steps > w.maxSteps) throw new DocumentTooComplexError(w.maxSteps);
+function step(b: Build): void {
+  b.steps += 1;
+  if (b.steps > b.maxSteps) throw new DocumentTooComplexError(b.maxSteps);
 }
 
 /** Adds the fields `set` selects on `on` to `groups` by response key, as execution collects them. */
-function collectInto(w: Walk, on: GraphQLNamedType | undefined, set: SelectionSetNode, groups: Map<string, FieldGroup>, spread: Set<string>): void {
+function collectInto(b: Build, on: GraphQLNamedType | undefined, set: SelectionSetNode, groups: Map<string, FieldGroup>, spread: Set<string>): void {
   for (const s of set.selections) {
-    step(w);
+    step(b);
     if (s.kind === Kind.FIELD) {
       if (!on || !(isObjectType(on) || isInterfaceType(on))) continue;
       const key = `${on.name}.${s.alias?.value ?? s.name.value}`;
@@ -106,67 +135,134 @@ function collectInto(w: Walk, on: GraphQLNamedType | undefined, set: SelectionSe
       if (group) group.nodes.push(s);
       else groups.set(key, { type: on, nodes: [s] });
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      collectInto(w, s.typeCondition ? w.schema.getType(s.typeCondition.name.value) : on, s.selectionSet, groups, spread);
+      collectInto(b, s.typeCondition ? b.schema.getType(s.typeCondition.name.value) : on, s.selectionSet, groups, spread);
     } else if (!spread.has(s.name.value)) {
       // Execution collects a fragment once per selection set, however often it is spread.
       spread.add(s.name.value);
-      const f = w.fragments.get(s.name.value);
-      if (f) collectInto(w, w.schema.getType(f.typeCondition.name.value), f.selectionSet, groups, spread);
+      const f = b.fragments.get(s.name.value);
+      if (f) collectInto(b, b.schema.getType(f.typeCondition.name.value), f.selectionSet, groups, spread);
     }
   }
 }
 
-function idOf(w: Walk, node: FieldNode): number {
-  let id = w.ids.get(node);
-  if (id === undefined) w.ids.set(node, (id = w.ids.size + 1));
+function idOf(b: Build, node: FieldNode): number {
+  let id = b.ids.get(node);
+  if (id === undefined) b.ids.set(node, (id = b.ids.size + 1));
   return id;
 }
 
-/** Calls per parent object of the fields the selection sets select on `type`, merged. */
-function unit(w: Walk, type: GraphQLNamedType, sets: readonly SelectionSetNode[]): number {
+/** Whether an argument value names a variable anywhere inside it. */
+function namesVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(namesVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((f) => namesVariable(f.value));
+  return false;
+}
+
+/** A node's argument values if they are the same in every request, else `undefined`. */
+function fixedArgsOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> | typeof BAD_ARGS | undefined {
+  if (!field.args.length) return NO_ARGS;
+  if (node.arguments?.some((a) => namesVariable(a.value))) return undefined;
+  try {
+    return Object.freeze(getArgumentValues(field, node, NO_ARGS));
+  } catch {
+    return BAD_ARGS;
+  }
+}
+
+/** The plan of the fields the selection sets select on `type`, merged. */
+function planUnit(b: Build, type: GraphQLNamedType, sets: readonly SelectionSetNode[]): UnitPlan {
   const groups = new Map<string, FieldGroup>();
   const spread = new Set<string>();
-  for (const set of sets) collectInto(w, type, set, groups, spread);
-  // The same field nodes collected in the same order cost the same: that is what recurs when
+  for (const set of sets) collectInto(b, type, set, groups, spread);
+  // The same field nodes collected in the same order plan the same: that is what recurs when
   // one fragment is reached along many paths. (A different order only misses the memo.)
   let key = type.name;
-  for (const group of groups.values()) for (const node of group.nodes) key += `,${idOf(w, node)}`;
-  const known = w.memo.get(key);
-  if (known !== undefined) return known;
-  w.memo.set(key, 0); // cycles are refused by validation; this only guards
-  let total = 0;
-  let sharedCalls: Set<string> | undefined;
+  for (const group of groups.values()) for (const node of group.nodes) key += `,${idOf(b, node)}`;
+  const known = b.memo.get(key);
+  if (known) return known;
+  const planned: GroupPlan[] = [];
+  const plan: UnitPlan = { groups: planned };
+  b.memo.set(key, plan); // cycles are refused by validation; this only guards
   for (const { type: parent, nodes } of groups.values()) {
     const field = parent.getFields()[nodes[0]!.name.value];
     if (!field) continue;
-    const coordinate = `${parent.name}.${field.name}`;
-    let args = NO_ARGS;
+    const first: boolean[] = [];
+    const fixedArgs: (Record<string, unknown> | typeof BAD_ARGS | undefined)[] = [];
     for (const node of nodes) {
-      step(w);
-      let nodeArgs: Record<string, unknown> | undefined = NO_ARGS;
-      if (field.args.length) {
+      step(b);
+      first.push(!b.visited.has(node));
+      b.visited.add(node);
+      fixedArgs.push(fixedArgsOf(field, node));
+    }
+    const coordinate = `${parent.name}.${field.name}`;
+    let children: UnitPlan | undefined;
+    if (nodes[0]!.selectionSet) {
+      const sets: SelectionSetNode[] = [];
+      for (const n of nodes) if (n.selectionSet) sets.push(n.selectionSet);
+      children = planUnit(b, getNamedType(field.type), sets);
+    }
+    planned.push({ coordinate, field, root: parent === b.root, cost: b.model[coordinate], nodes, fixedArgs, first, children });
+  }
+  return plan;
+}
+
+/** One request's evaluation of a plan: its variables, the visitor, and each shared unit's calls once. */
+interface Evaluation {
+  readonly variables: Record<string, unknown>;
+  readonly onField: FieldVisitor | undefined;
+  readonly memo: Map<UnitPlan, number>;
+}
+
+/** Calls per parent object of a planned unit, with this request's argument values. */
+function evaluate(e: Evaluation, plan: UnitPlan): number {
+  const known = e.memo.get(plan);
+  if (known !== undefined) return known;
+  e.memo.set(plan, 0);
+  let total = 0;
+  let sharedCalls: Set<string> | undefined;
+  for (const g of plan.groups) {
+    let args = NO_ARGS;
+    for (let i = 0; i < g.nodes.length; i++) {
+      const fixed = g.fixedArgs[i];
+      let nodeArgs: Record<string, unknown> | undefined;
+      if (fixed === BAD_ARGS) nodeArgs = undefined;
+      else if (fixed) nodeArgs = fixed;
+      else {
         try {
-          nodeArgs = getArgumentValues(field, node, w.variables);
+          nodeArgs = getArgumentValues(g.field, g.nodes[i]!, e.variables);
         } catch {
           nodeArgs = undefined; // bad arguments are reported by execution
         }
       }
-      if (node === nodes[0]) args = nodeArgs ?? NO_ARGS;
-      if (nodeArgs && w.onField && !w.visited.has(node)) w.onField({ coordinate, definition: field, root: parent === w.root }, nodeArgs, node);
-      w.visited.add(node);
+      if (i === 0) args = nodeArgs ?? NO_ARGS;
+      if (nodeArgs && e.onField && g.first[i]) e.onField({ coordinate: g.coordinate, definition: g.field, root: g.root }, nodeArgs, g.nodes[i]!);
     }
-    const cost = w.model[coordinate];
+    const cost = g.cost;
     if (cost?.calls && !(cost.shared && sharedCalls?.has(cost.shared))) {
       total += atLeastZero(cost.calls(args));
       if (cost.shared) (sharedCalls ??= new Set()).add(cost.shared);
     }
-    if (!nodes[0]!.selectionSet) continue;
-    const children: SelectionSetNode[] = [];
-    for (const n of nodes) if (n.selectionSet) children.push(n.selectionSet);
-    total += atLeastZero(cost?.items?.(args) ?? 1) * unit(w, getNamedType(field.type), children);
+    if (g.children) total += atLeastZero(cost?.items?.(args) ?? 1) * evaluate(e, g.children);
   }
-  w.memo.set(key, total);
+  e.memo.set(plan, total);
   return total;
+}
+
+/** Each operation's plan, while its parsed document is kept (Apollo's document cache keeps the same nodes). */
+const plans = new WeakMap<OperationDefinitionNode, { readonly schema: GraphQLSchema; readonly model: CostModel; readonly maxSteps: number; readonly plan: UnitPlan }>();
+
+function planFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, model: CostModel, maxSteps: number): UnitPlan | undefined {
+  const kept = plans.get(operation);
+  if (kept && kept.schema === schema && kept.model === model && kept.maxSteps === maxSteps) return kept.plan;
+  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const b: Build = { schema, fragments, root, model, maxSteps, steps: 0, ids: new Map(), visited: new WeakSet(), memo: new Map() };
+  const plan = planUnit(b, root, [operation.selectionSet]);
+  plans.set(operation, { schema, model, maxSteps, plan });
+  return plan;
 }
 
 /**
@@ -176,6 +272,9 @@ function unit(w: Walk, type: GraphQLNamedType, sets: readonly SelectionSetNode[]
  * it recurs, so the walk is linear in the size of the document, not of its expansion (30
  * fragments that each spread the next twice cost 30 fragment walks). `onField` sees each field
  * node once with its argument values, so argument checks ride on this one walk. Never negative.
+ *
+ * The walk's shape depends on the operation alone, so it is planned once per operation and
+ * each request only reads the arguments that name variables and adds up the counts.
  */
 export function estimateCost(
   schema: GraphQLSchema,
@@ -186,12 +285,8 @@ export function estimateCost(
   onField?: FieldVisitor,
   maxSteps = MAX_WALK_STEPS,
 ): number {
-  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
-  if (!root) return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const w: Walk = { schema, fragments, root, variables, model, onField, maxSteps, steps: 0, ids: new Map(), visited: new WeakSet(), memo: new Map() };
-  return unit(w, root, [operation.selectionSet]);
+  const plan = planFor(schema, document, operation, model, maxSteps);
+  return plan ? evaluate({ variables, onField, memo: new Map() }, plan) : 0;
 }
 
 /** A document whose shape would take the estimate too long to walk: refused before execution. */
