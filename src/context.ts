@@ -3,6 +3,7 @@ import type { Caller } from './core/auth.js';
 import type { EnumReader } from './core/enums.js';
 import type { FeedHub } from './core/subscriptions/feeds.js';
 import type { UpstreamClient, UpstreamSession } from './core/upstream/client.js';
+import type { EndSignal } from './core/upstream/ending.js';
 import type { UpstreamReport } from './core/upstream-report.js';
 import { createAlgorithmsDomain, type AlgorithmsService } from './algorithms/index.js';
 import { createEvalTasksDomain, type EvalTasksService } from './eval-tasks/index.js';
@@ -37,7 +38,7 @@ export interface ContextOptions {
   readonly concurrency: number;
   readonly requestId?: string | undefined;
   /** Ends the operation's upstream work; a function is asked only when the first call starts. */
-  readonly signal?: AbortSignal | (() => AbortSignal) | undefined;
+  readonly signal?: EndSignal | (() => EndSignal) | undefined;
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
   readonly caller: Caller;

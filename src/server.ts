@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -25,6 +24,7 @@ import { UpstreamReport } from './core/upstream-report.js';
 import { createTransportOptions, installTransportRules } from './core/transport.js';
 import type { Logger } from './core/logger.js';
 import type { UpstreamClient } from './core/upstream/client.js';
+import { Ending } from './core/upstream/ending.js';
 import { createContext, readRequestId, type Context } from './context.js';
 import { createEnumReader } from './core/enums.js';
 import { createFeedHub, type Scheduler } from './core/subscriptions/feeds.js';
@@ -194,26 +194,11 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
     context: async (request, reply) => {
       // Work of an operation stops when its response is sent or its client goes away: calls
       // still queued or waiting then start nothing upstream (graphql-js can answer before every
-      // field's promise settles, e.g. when an error nulls a parent).
-      // The controller is made when the operation's first upstream call starts (an AbortSignal
-      // costs an EventTarget, and many operations make no call); once the response is closed, a
-      // call starting after that finds it aborted.
-      let abort: AbortController | undefined;
-      let closed = false;
-      // A shared reason: abort() with none builds a DOMException (and its stack) per request.
-      reply.raw.once('close', () => {
-        closed = true;
-        abort?.abort(OPERATION_ENDED);
-      });
-      const signal = () => {
-        if (!abort) {
-          abort = new AbortController();
-          // Every upstream call of the operation listens to it (up to the cost limit's worth).
-          setMaxListeners(0, abort.signal);
-          if (closed) abort.abort(OPERATION_ENDED);
-        }
-        return abort.signal;
-      };
+      // field's promise settles, e.g. when an error nulls a parent). An Ending is a plain object
+      // (an AbortController is two EventTargets), so every operation gets one.
+      const signal = new Ending();
+      // A shared reason: one per request would build an Error (and its stack) each time.
+      reply.raw.once('close', () => signal.abort(OPERATION_ENDED));
       // Only operations that asked for extensions.upstream, or all while tracing, get a report.
       const expose = wantsUpstreamExtensions(config.env, request.headers[DEBUG_HEADER]);
       const upstreamReport = expose || deps.telemetry ? new UpstreamReport(expose, deps.telemetry?.parentOf(request)) : undefined;

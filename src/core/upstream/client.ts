@@ -5,6 +5,7 @@ import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildPath, encodeBody, encodeQuery } from './encoding.js';
 import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
+import { Ending, type EndSignal } from './ending.js';
 import { createHttp, HeaderList, HttpTimeoutError, type HeaderReader } from './http.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
@@ -48,7 +49,7 @@ export interface UpstreamClient {
    * as a function, it is asked for only when the first call starts (an operation that makes no
    * upstream call then never builds one).
    */
-  session(opts: { concurrency: number; signal?: AbortSignal | (() => AbortSignal) | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
+  session(opts: { concurrency: number; signal?: EndSignal | (() => EndSignal) | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
@@ -71,9 +72,17 @@ interface InFlight extends Outcome {
   readonly scope: string;
   /** Callers still waiting for it; when the last one leaves, the request is cancelled. */
   waiting: number;
-  readonly controller: AbortController;
+  /** Ends the shared request when every caller has left. */
+  readonly ending: Ending;
   promise: Promise<unknown>;
 }
+
+/**
+ * Why a shared read is cancelled: every caller waiting for it has left (their operations
+ * ended). One instance: nobody is left to read it, and a reason built per abort would cost
+ * an Error and its stack.
+ */
+const EVERY_CALLER_LEFT = new OperationEndedError();
 
 /** Not signed, so it may say who we are. */
 const USER_AGENT = 'pai-graph/0.1.0';
@@ -114,7 +123,7 @@ const BACKOFF_CAP_MS = 2000;
 
 /** Options of one call: where it belongs and until when it may run. */
 export interface CallOptions {
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: EndSignal | undefined;
   readonly requestId?: string | undefined;
   /** Epoch ms after which the call must not be started or waited for (the operation's deadline). */
   readonly deadline?: number | undefined;
@@ -382,8 +391,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
    * per operation rather than an EventTarget listener added and removed per call (whose
    * removal also walks every listener still on the signal).
    */
-  const waiters = new WeakMap<AbortSignal, Set<() => void>>();
-  function waitersOf(signal: AbortSignal): Set<() => void> {
+  const waiters = new WeakMap<EndSignal, Set<() => void>>();
+  function waitersOf(signal: EndSignal): Set<() => void> {
     let waiting = waiters.get(signal);
     if (!waiting) {
       const created = new Set<() => void>();
@@ -401,7 +410,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return waiting;
   }
 
-  function follow<Res>(entry: InFlight, signal: AbortSignal | undefined): Promise<Res> {
+  function follow<Res>(entry: InFlight, signal: EndSignal | undefined): Promise<Res> {
     const promise = entry.promise as Promise<Res>;
     if (!signal) return promise;
     if (signal.aborted) {
@@ -430,7 +439,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   function leave(entry: InFlight): void {
     entry.waiting -= 1;
-    if (entry.waiting === 0) entry.controller.abort();
+    if (entry.waiting === 0) entry.ending.abort(EVERY_CALLER_LEFT);
   }
 
   async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {
@@ -458,10 +467,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (entry) {
       options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
     } else {
-      const controller = new AbortController();
+      const ending = new Ending();
       // It carries the outcome every caller of this read reports; the governor's wait is timed only if its first caller reports.
-      const created: InFlight = { scope, waiting: 0, controller, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
-      created.promise = read(op, input, prepared, withFields(opts, { signal: controller.signal, outcome: created }), scope, key).finally(() => {
+      const created: InFlight = { scope, waiting: 0, ending, promise: undefined as unknown as Promise<unknown>, status: undefined, requestId: undefined, attempts: 0, governorWaitMs: 0, cached: false, timed: opts.onAnswer !== undefined };
+      created.promise = read(op, input, prepared, withFields(opts, { signal: ending, outcome: created }), scope, key).finally(() => {
         if (inFlight.get(flightKey) === created) inFlight.delete(flightKey);
       });
       // Settled even if every caller has left, so nothing is reported as unhandled.
@@ -488,7 +497,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     session({ concurrency, signal: ending, requestId, deadline, onCacheHit, onAnswer }) {
       // Both made when the first call comes: many operations make none.
       let limit: LimitFunction | undefined;
-      let signal: AbortSignal | undefined;
+      let signal: EndSignal | undefined;
       let callCount = 0;
       const onStart = () => {
         callCount += 1;

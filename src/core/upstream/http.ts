@@ -1,5 +1,6 @@
 import ky, { TimeoutError, type Options as KyOptions } from 'ky';
 import { Agent } from 'undici';
+import { asAbortSignal, type EndSignal } from './ending.js';
 import type { HttpMethod } from './operation.js';
 
 /**
@@ -77,7 +78,7 @@ export interface HttpRequest {
   readonly headers: HeaderList;
   readonly body: string | undefined;
   /** The operation's signal: its end aborts the request. */
-  readonly signal: AbortSignal | undefined;
+  readonly signal: EndSignal | undefined;
   /** Time limit of the whole exchange, answer body included. */
   readonly timeout: number;
 }
@@ -101,7 +102,7 @@ class AttemptSignal {
   private timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
-    private readonly operation: AbortSignal | undefined,
+    private readonly operation: EndSignal | undefined,
     timeout: number,
   ) {
     // An operation that ended while the attempt was being signed sends nothing.
@@ -165,7 +166,7 @@ export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | 
 
   async function viaKy(req: HttpRequest): Promise<HttpAnswer> {
     try {
-      const response = await kyHttp(req.url, { method: req.method, headers: [...req.headers], body: req.body, signal: req.signal, timeout: req.timeout });
+      const response = await kyHttp(req.url, { method: req.method, headers: [...req.headers], body: req.body, signal: asAbortSignal(req.signal), timeout: req.timeout });
       return { status: response.status, headers: response.headers, text: await response.text() };
     } catch (err) {
       throw err instanceof TimeoutError ? new HttpTimeoutError() : err;
