@@ -38,7 +38,7 @@ export interface ContextOptions {
   readonly concurrency: number;
   readonly requestId?: string | undefined;
   /** Ends the operation's upstream work; a function is asked only when the first call starts. */
-  readonly signal?: EndSignal | (() => EndSignal) | undefined;
+  readonly signal?: EndSignal | undefined;
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;
   readonly caller: Caller;

@@ -44,12 +44,8 @@ export interface UpstreamSession {
 
 export interface UpstreamClient {
   call<Res>(op: OperationSpec<Res>, input?: CallInput, opts?: CallOptions): Promise<Res>;
-  /**
-   * One operation's calls, at most `concurrency` at a time. `signal` ends the operation; given
-   * as a function, it is asked for only when the first call starts (an operation that makes no
-   * upstream call then never builds one).
-   */
-  session(opts: { concurrency: number; signal?: EndSignal | (() => EndSignal) | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
+  /** One operation's calls, at most `concurrency` at a time. `signal` ends the operation. */
+  session(opts: { concurrency: number; signal?: EndSignal | undefined; requestId?: string | undefined; deadline?: number | undefined; onCacheHit?: (() => void) | undefined; onAnswer?: ((answer: UpstreamAnswer) => void) | undefined }): UpstreamSession;
   readonly governor: Governor;
   readonly breakers: ReturnType<typeof createBreakers>;
   /** Where each product is called (EAS paths name the region its origin serves). */
@@ -494,10 +490,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     breakers,
     origins,
     namespace: async () => sha256Hex(`${await signer.identity()}\n${endpoints}`).slice(0, 24),
-    session({ concurrency, signal: ending, requestId, deadline, onCacheHit, onAnswer }) {
-      // Both made when the first call comes: many operations make none.
+    session({ concurrency, signal, requestId, deadline, onCacheHit, onAnswer }) {
+      // Made when the first call comes: many operations make none.
       let limit: LimitFunction | undefined;
-      let signal: EndSignal | undefined;
       let callCount = 0;
       const onStart = () => {
         callCount += 1;
@@ -505,7 +500,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       return {
         call: <Res>(op: OperationSpec<Res>, input?: CallInput) => {
           limit ??= pLimit(concurrency);
-          signal ??= typeof ending === 'function' ? ending() : ending;
           return limit(async () => {
             if (signal?.aborted) throw new OperationEndedError();
             try {
