@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { parse, type OperationDefinitionNode } from 'graphql';
-import { DocumentTooComplexError, estimateCost } from '../src/core/plugins/cost.js';
+import { DocumentTooComplexError, estimateCost, isPlanKept } from '../src/core/plugins/cost.js';
 import { buildPath } from '../src/core/upstream/encoding.js';
 import { modelCosts } from '../src/models/index.js';
 import { createSchema } from '../src/schema.js';
@@ -173,6 +173,30 @@ describe('fragment bombs', () => {
     const without = run({ m: 1 });
     expect([without.cost, without.seen[0]]).toEqual([1 + 10 + 1 + 2, 'Query.models({})']);
     expect(run({ n: 3, m: 1 }).cost).toBe(1 + 3 + 1 + 2);
+    expect(isPlanKept(operation)).toBe(true);
+  });
+
+  it('keeps no plan for a document whose fragments multiply the walk, so such plans cannot fill memory', () => {
+    const schema = createSchema();
+    const plan = (text: string) => {
+      const document = parse(text);
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      const first = estimateCost(schema, document, operation, {}, modelCosts);
+      // Planned afresh, it estimates the same.
+      expect(estimateCost(schema, document, operation, {}, modelCosts)).toBe(first);
+      return isPlanKept(operation);
+    };
+    // Fragments spread many times but merged the same way each time plan once: kept.
+    expect(plan(sameLevel())).toBe(true);
+    expect(plan(nested())).toBe(true);
+    // Under `b` each level merges the next L with an M whose fields merge into the level below,
+    // so the merges differ along every path: 2^10 of them for about 100 field nodes.
+    let doc = `query { model(id: "m") { ...L0 } }\n`;
+    for (let i = 0; i < 10; i += 1) {
+      doc += `fragment L${i} on Model { a: latestVersion { model { ...L${i + 1} } } b: latestVersion { model { ...L${i + 1} ...M${i + 1} } } }\n`;
+      doc += `fragment M${i + 1} on Model { a: latestVersion { model { id } } b: latestVersion { model { name } } }\n`;
+    }
+    expect(plan(`${doc}fragment L10 on Model { id }\n`)).toBe(false);
   });
 });
 

@@ -252,6 +252,20 @@ function evaluate(e: Evaluation, plan: UnitPlan): number {
 /** Each operation's plan, while its parsed document is kept (Apollo's document cache keeps the same nodes). */
 const plans = new WeakMap<OperationDefinitionNode, { readonly schema: GraphQLSchema; readonly model: CostModel; readonly maxSteps: number; readonly plan: UnitPlan }>();
 
+/**
+ * A plan is kept only if building it took at most this many steps per distinct field node
+ * (plus a few): a plain document takes about two, one spread per field adds one. Its size then
+ * stays in proportion to the document's, which Apollo's document cache bounds. A document whose
+ * fragments multiply the walk (the same fields reached in many different merges) can plan
+ * to many times its own size within MAX_WALK_STEPS; it is planned afresh for each request, as
+ * every document was before plans were kept, so no one can fill memory with such plans.
+ */
+const KEPT_STEPS_PER_FIELD = 4;
+const KEPT_STEPS_SLACK = 64;
+
+/** Whether the operation's plan is kept for the next request (see KEPT_STEPS_PER_FIELD). */
+export const isPlanKept = (operation: OperationDefinitionNode): boolean => plans.has(operation);
+
 function planFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, model: CostModel, maxSteps: number): UnitPlan | undefined {
   const kept = plans.get(operation);
   if (kept && kept.schema === schema && kept.model === model && kept.maxSteps === maxSteps) return kept.plan;
@@ -261,7 +275,7 @@ function planFor(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const b: Build = { schema, fragments, root, model, maxSteps, steps: 0, ids: new Map(), visited: new WeakSet(), memo: new Map() };
   const plan = planUnit(b, root, [operation.selectionSet]);
-  plans.set(operation, { schema, model, maxSteps, plan });
+  if (b.steps <= KEPT_STEPS_PER_FIELD * b.ids.size + KEPT_STEPS_SLACK) plans.set(operation, { schema, model, maxSteps, plan });
   return plan;
 }
 
