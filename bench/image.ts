@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 
 const read = () => readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 
+/** One ENV instruction's arguments as this reader knows them. */
+const ENV_PAIRS = /^(?:\s*[A-Za-z_][A-Za-z0-9_]*=(?:"[^"\\$]*"|[^\s"\\$]+))+\s*$/;
+
 /**
  * The environment of the Dockerfile's last (runtime) stage: its `ENV NAME=value ...`
  * instructions, continued lines joined, values bare or in double quotes (no escapes, no `$`).
@@ -16,8 +19,7 @@ export function imageEnv(dockerfile = read()): Record<string, string> {
   const stage = joined.slice(Math.max(0, joined.lastIndexOf('\nFROM ')));
   const env: Record<string, string> = {};
   for (const [, rest] of stage.matchAll(/^ENV\s+(.+)$/gm)) {
-    const pairs = /^(?:\s*[A-Za-z_][A-Za-z0-9_]*=(?:"[^"\\$]*"|[^\s"\\$]+))+\s*$/;
-    if (!pairs.test(rest!)) throw new Error(`Dockerfile: ENV ${rest}: not NAME=value pairs this reader knows; teach bench/image.ts its form`);
+    if (!ENV_PAIRS.test(rest!)) throw new Error(`Dockerfile: ENV ${rest}: not NAME=value pairs this reader knows; teach bench/image.ts its form`);
     for (const [, name, quoted, bare] of rest!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S+))/g)) env[name!] = quoted ?? bare!;
   }
   return env;

@@ -37,7 +37,7 @@ export interface ContextOptions {
   readonly enums: EnumReader;
   readonly concurrency: number;
   readonly requestId?: string | undefined;
-  /** Ends the operation's upstream work; a function is asked only when the first call starts. */
+  /** Ends the operation's upstream work (see server.ts: when its response is sent or its client leaves). */
   readonly signal?: EndSignal | undefined;
   /** Epoch ms by which every upstream call of this operation must be done. */
   readonly deadline?: number | undefined;

@@ -5,7 +5,6 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptio
 import type { Redis } from 'ioredis';
 import type { Config } from './core/config.js';
 import { DEFAULT_SUBSCRIPTION_POLL_MS } from './core/config.js';
-import { OperationEndedError } from './core/errors.js';
 import { createFormatError } from './core/format-error.js';
 import { lazyChildLogger } from './core/logger.js';
 import cors from '@fastify/cors';
@@ -72,9 +71,6 @@ export interface Server {
   readonly app: FastifyInstance;
   readonly apollo: ApolloServer<Context>;
 }
-
-/** Why an operation's signal fires: its response was sent or its client went away. */
-const OPERATION_ENDED = new OperationEndedError();
 
 /** The caller of a request that skipped authentication (the Sandbox page): may do nothing. */
 const ANONYMOUS_LANDING: Caller = { name: 'landing-page', scopes: new Set(), anonymous: true };
@@ -197,8 +193,7 @@ export async function createServer(config: Pick<Config, 'env' | 'upstream' | 'li
       // field's promise settles, e.g. when an error nulls a parent). An Ending is a plain object
       // (an AbortController is two EventTargets), so every operation gets one.
       const signal = new Ending();
-      // A shared reason: one per request would build an Error (and its stack) each time.
-      reply.raw.once('close', () => signal.abort(OPERATION_ENDED));
+      reply.raw.once('close', () => signal.abort());
       // Only operations that asked for extensions.upstream, or all while tracing, get a report.
       const expose = wantsUpstreamExtensions(config.env, request.headers[DEBUG_HEADER]);
       const upstreamReport = expose || deps.telemetry ? new UpstreamReport(expose, deps.telemetry?.parentOf(request)) : undefined;

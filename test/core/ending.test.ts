@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { OperationEndedError } from '../../src/core/errors.js';
 import { asAbortSignal, Ending } from '../../src/core/upstream/ending.js';
 
 /** The plain-object signal the client ends operations and shared reads with. */
@@ -21,6 +22,12 @@ describe('Ending', () => {
     ending.addEventListener('abort', () => heard.push('late'));
     ending.abort(reason);
     expect(heard).toEqual(['fn true true', 'object']);
+    // Without a reason it ends with the one shared OperationEndedError, built once.
+    const [a, b] = [new Ending(), new Ending()];
+    a.abort();
+    b.abort();
+    expect(a.reason).toBeInstanceOf(OperationEndedError);
+    expect(b.reason).toBe(a.reason);
   });
 
   it('becomes an AbortSignal for APIs that take nothing else, following it', () => {

@@ -73,13 +73,6 @@ interface InFlight extends Outcome {
   promise: Promise<unknown>;
 }
 
-/**
- * Why a shared read is cancelled: every caller waiting for it has left (their operations
- * ended). One instance: nobody is left to read it, and a reason built per abort would cost
- * an Error and its stack.
- */
-const EVERY_CALLER_LEFT = new OperationEndedError();
-
 /** Not signed, so it may say who we are. */
 const USER_AGENT = 'pai-graph/0.1.0';
 
@@ -435,7 +428,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   function leave(entry: InFlight): void {
     entry.waiting -= 1;
-    if (entry.waiting === 0) entry.ending.abort(EVERY_CALLER_LEFT);
+    if (entry.waiting === 0) entry.ending.abort();
   }
 
   async function call<Res>(op: OperationSpec<Res>, input: CallInput = {}, opts: CallOptions = {}): Promise<Res> {

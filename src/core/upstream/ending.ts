@@ -1,3 +1,12 @@
+import { OperationEndedError } from '../errors.js';
+
+/**
+ * Why an Ending ends unless told otherwise: the operation is over (its response was sent or its
+ * client went away), or every caller of a shared read has left. One instance for all: nobody
+ * reads it but the client, and one per abort would build an Error and its stack.
+ */
+const OPERATION_ENDED = new OperationEndedError();
+
 /**
  * What the upstream client reads of a signal that ends work: `aborted`, `reason` and 'abort'
  * listeners. An AbortSignal is one; so is an Ending, which costs a plain object where an
@@ -34,7 +43,7 @@ export class Ending implements EndSignal {
     if (at >= 0) listeners!.splice(at, 1);
   }
 
-  abort(reason: unknown): void {
+  abort(reason: unknown = OPERATION_ENDED): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
