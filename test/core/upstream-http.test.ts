@@ -146,6 +146,11 @@ describe('upstream reads over undici', () => {
     while (emulator.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
     ending.abort(new OperationEndedError());
     expect(await pending).toBeInstanceOf(OperationEndedError);
+    // The abandoned request is cancelled, not left for the next caller to join: the same read
+    // from another operation makes a request of its own, and is answered.
+    const next = client.session({ concurrency: 2, signal: new Ending(), deadline: Date.now() + 60_000 });
+    await next.call(ModelOps.ListModels, { query: { PageNumber: 1, PageSize: 1 } });
+    expect(emulator.calls.map((c) => c.action)).toEqual(['ListModels', 'ListModels']);
   });
 
   it('sends nothing for an operation that ended while its call was being signed', async () => {

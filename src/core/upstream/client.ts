@@ -451,7 +451,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const key = `${op.action} ${prepared.url.pathname}${prepared.url.search}`;
     // A fresh read never joins one that may be answered from the cache.
     const flightKey = `${scope}\n${opts.fresh ? 'fresh ' : ''}${key}`;
+    // A read every caller has left is being cancelled (it stays in the map until it settles):
+    // a new caller starts its own instead of joining the cancellation.
     let entry = inFlight.get(flightKey);
+    if (entry?.ending.aborted) entry = undefined;
     const joined = entry !== undefined;
     if (entry) {
       options.events?.onShared?.({ product: op.product, action: op.action, via: 'coalesced' });
