@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   /** Load the demo data set (30+ models with versions and labels). Default true. */
   readonly demoData?: boolean;
   readonly clock?: Clock;
+  /** Calls kept for `calls` (default MAX_RECORDED_CALLS); up to half as many again before the oldest are dropped. */
+  readonly maxRecordedCalls?: number;
 }
 
 /** One call as the emulator received it. */
@@ -59,7 +61,10 @@ export interface RecordedCall {
 export interface Emulator {
   readonly url: string;
   readonly routes: readonly Route[];
+  /** The most recent calls, fewer than 1.5 x maxRecordedCalls, oldest first. */
   readonly calls: RecordedCall[];
+  /** Calls received since the last clear or reset, including those `calls` no longer holds. */
+  callCount(): number;
   /** Calls of one action (or all, without an argument), in order. */
   callsOf(action?: string): RecordedCall[];
   readonly faults: ReturnType<typeof createFaults>;
@@ -104,11 +109,25 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 
+/**
+ * Calls the emulator keeps for `calls` and GET /__emulator/calls, the most recent ones: a
+ * long-running emulator (`npm start` in demo mode, a benchmark) must not keep every request
+ * it ever answered. `callCount` still counts all of them since the last clear.
+ */
+export const MAX_RECORDED_CALLS = 10_000;
+
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const store = createStore(options.clock ?? systemClock);
   const faults = createFaults();
   const routes: Route[] = [...aiWorkSpaceRoutes(store), ...paiStudioRoutes(store), ...paiLlmTraceRoutes(store), ...paiDlcRoutes(store), ...easRoutes(store)];
   const calls: RecordedCall[] = [];
+  const maxRecorded = options.maxRecordedCalls ?? MAX_RECORDED_CALLS;
+  /** Calls received since the last clear, those no longer kept included. */
+  let received = 0;
+  const clearCalls = () => {
+    calls.length = 0;
+    received = 0;
+  };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   /** Injected latencies still running; close() ends them so no timer outlives the emulator. */
@@ -191,9 +210,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const control = createControlApi({
     calls: () => calls,
-    clearCalls: () => {
-      calls.length = 0;
-    },
+    callCount: () => received,
+    clearCalls,
     faults,
     reset: () => emulator.reset(),
   });
@@ -211,7 +229,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const headerAction = typeof req.headers['x-acs-action'] === 'string' ? req.headers['x-acs-action'] : undefined;
     const record: RecordedCall = {
-      seq: calls.length + 1,
+      seq: received + 1,
       at: Date.now(),
       action: headerAction ?? '(none)',
       version: typeof req.headers['x-acs-version'] === 'string' ? req.headers['x-acs-version'] : undefined,
@@ -223,7 +241,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       status: undefined,
       requestId,
     };
+    received += 1;
     calls.push(record);
+    // Trimmed in batches, so that dropping the oldest costs nothing per call.
+    if (calls.length >= maxRecorded * 1.5) calls.splice(0, calls.length - maxRecorded);
     let product = 'PAI';
     try {
       const rawBody = await readBody(req);
@@ -264,12 +285,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     routes,
     calls,
+    callCount: () => received,
     callsOf: (action) => (action ? calls.filter((c) => c.action === action) : [...calls]),
     faults,
     store,
     reset() {
       load();
-      calls.length = 0;
+      clearCalls();
       faults.clear();
     },
     async listen(port = 0, host = '127.0.0.1') {

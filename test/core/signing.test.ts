@@ -6,6 +6,7 @@ import { Secret } from '../../src/core/secret.js';
 import { acsDate, canonicalRequest, EMPTY_SHA256, newNonce, sha256Hex } from '../../src/core/upstream/acs3.js';
 import { CredentialFileError, fileCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
 import { createAccessKeySigner } from '../../src/core/upstream/signer.js';
+import { createSignatureVerifier, MAX_CLOCK_SKEW_MS } from '../../src/emulator/signature.js';
 import { codeOf, startHarness, TEST_ACCESS_KEY, type Harness } from '../helpers/harness.js';
 
 const LIST = `{ models(first: 2) { totalCount nodes { id } } }`;
@@ -52,6 +53,61 @@ describe('V3 canonical request', () => {
     const nonces = Array.from({ length: 1000 }, () => newNonce());
     for (const nonce of nonces) expect(nonce).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(nonces).size).toBe(nonces.length);
+  });
+});
+
+describe('the emulator’s memory of spent nonces', () => {
+  const start = Date.parse('2026-12-02T10:00:00Z');
+  /** A ListModels request signed at `at` with `nonce`, as the emulator receives it. */
+  async function received(nonce: string, at: number) {
+    const url = new URL('http://emulator.test/api/v1/models?PageSize=1');
+    const headers = new Headers({ 'x-acs-action': 'ListModels', 'x-acs-version': '2021-02-04' });
+    const signer = createAccessKeySigner({ credentials: () => TEST_ACCESS_KEY, now: () => new Date(at), nonce: () => nonce });
+    await signer.sign({ method: 'GET', url, headers, body: undefined, action: 'ListModels', version: '2021-02-04' });
+    return { method: 'GET', url: `${url.pathname}${url.search}`, headers: { host: url.host, ...Object.fromEntries(headers) }, rawBody: '' };
+  }
+  function verifier(maxNonces?: number) {
+    let clock = start;
+    const v = createSignatureVerifier({ accessKeys: () => [TEST_ACCESS_KEY], now: () => clock, ...(maxNonces ? { maxNonces } : {}) });
+    return {
+      at: (ms: number) => {
+        clock = start + ms;
+      },
+      /** 'ok', or the error code the emulator answers with. */
+      async verify(nonce: string) {
+        try {
+          v.verify(await received(nonce, clock));
+          return 'ok';
+        } catch (err) {
+          return (err as { code?: string }).code ?? String(err);
+        }
+      },
+    };
+  }
+
+  it('refuses a nonce again while a replay could still pass the date check, and forgets it after', async () => {
+    const v = verifier();
+    expect(await v.verify('first')).toBe('ok');
+    expect(await v.verify('first')).toBe('SignatureNonceUsed');
+    v.at(2 * MAX_CLOCK_SKEW_MS);
+    expect(await v.verify('second')).toBe('ok');
+    expect(await v.verify('first')).toBe('SignatureNonceUsed');
+    v.at(2 * MAX_CLOCK_SKEW_MS + 1);
+    expect(await v.verify('first')).toBe('ok');
+    // Used again, it is remembered from its new use: not forgotten with the older ones.
+    v.at(4 * MAX_CLOCK_SKEW_MS + 1);
+    expect(await v.verify('second')).toBe('ok');
+    expect(await v.verify('first')).toBe('SignatureNonceUsed');
+  });
+
+  it('keeps at most maxNonces, forgetting the oldest first', async () => {
+    const v = verifier(3);
+    for (const nonce of ['a', 'b', 'c', 'd']) expect(await v.verify(nonce)).toBe('ok');
+    expect(await v.verify('d')).toBe('SignatureNonceUsed');
+    expect(await v.verify('c')).toBe('SignatureNonceUsed');
+    expect(await v.verify('b')).toBe('SignatureNonceUsed');
+    // 'a' was the oldest when 'd' came: forgotten.
+    expect(await v.verify('a')).toBe('ok');
   });
 });
 

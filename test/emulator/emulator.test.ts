@@ -126,6 +126,7 @@ describe('the PAI emulator', () => {
     expect((await call('GET', '/api/v1/models')).status).toBe(200);
     const calls = (await (await fetch(`${url}/__emulator/calls`)).json()) as any;
     expect(calls.count).toBe(2);
+    expect(await (await fetch(`${url}/__emulator/calls/count`)).json()).toEqual({ count: 2 });
     expect(calls.calls.map((c: any) => [c.action, c.status])).toEqual([
       ['ListModels', 429],
       ['ListModels', 200],
@@ -133,6 +134,24 @@ describe('the PAI emulator', () => {
     expect(JSON.stringify(calls)).not.toContain(KEY);
     await fetch(`${url}/__emulator/reset`, { method: 'POST' });
     expect(((await (await fetch(`${url}/__emulator/calls`)).json()) as any).count).toBe(0);
+  });
+
+  it('keeps only the most recent calls, and counts them all', async () => {
+    const small = createEmulator({ apiKey: new Secret(KEY), maxRecordedCalls: 4 });
+    const smallUrl = await small.listen();
+    try {
+      for (let i = 0; i < 9; i++) await fetch(`${smallUrl}/api/v1/models?PageSize=${i + 1}`, { headers: { authorization: `Bearer ${KEY}`, 'x-acs-action': 'ListModels' } });
+      // Trimmed to the latest 4 whenever 6 are held.
+      expect(small.calls.map((c) => c.query)).toEqual(['PageSize=3', 'PageSize=4', 'PageSize=5', 'PageSize=6', 'PageSize=7', 'PageSize=8', 'PageSize=9'].slice(-small.calls.length));
+      expect(small.calls.length).toBeLessThan(6);
+      expect(small.calls.at(-1)).toMatchObject({ seq: 9, query: 'PageSize=9' });
+      expect(small.callCount()).toBe(9);
+      expect(await (await fetch(`${smallUrl}/__emulator/calls/count`)).json()).toEqual({ count: 9 });
+      small.reset();
+      expect([small.calls.length, small.callCount()]).toEqual([0, 0]);
+    } finally {
+      await small.close();
+    }
   });
 
   it('adds latency without failing, and rejects a malformed fault rule', async () => {
