@@ -9,11 +9,13 @@
  * - Same Apollo settings that change per-request work: production mode, introspection off,
  *   cache-control and inline-trace plugins off, landing page off, CSRF prevention on.
  * - The answers come from memory: run.ts sends, over IPC, the `data` the gateway returned for
- *   each benchmark operation, keyed by operation name, and that tree is the root value. So
- *   the baseline executes the same document over the same values and serializes the same
- *   JSON, and does nothing else (no auth, limits, cost, upstream calls, metrics).
+ *   each benchmark operation and its variables, and that tree is the root value: each root
+ *   field is a function (graphql-js's default resolver calls it) that picks the tree stored for
+ *   the request's variables. So the baseline executes the same document over the same values
+ *   and serializes the same JSON, and does nothing else (no auth, limits, cost, upstream
+ *   calls, metrics).
  *
- * IPC: parent -> { type: 'data', operationName, data }, answered { type: 'stored', operationName };
+ * IPC: parent -> { type: 'data', operationName, variables, data }, answered { type: 'stored', operationName };
  * child -> { type: 'listening', port } once it accepts connections.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,12 +34,23 @@ const typeDefs = readdirSync(schemaDir)
   .join('\n');
 const schema = buildSubgraphSchema({ typeDefs: parse(typeDefs) });
 
-/** operation name -> the `data` tree to answer with. */
+/** operation name -> { byVariables: JSON of the variables -> the `data` tree, root: the root value } */
 const answers = new Map();
 const rootValue = (document) => {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return answers.get(operation?.name?.value) ?? {};
+  return answers.get(operation?.name?.value)?.root ?? {};
 };
+function store(operationName, variables, data) {
+  let entry = answers.get(operationName);
+  if (!entry) {
+    const byVariables = new Map();
+    const root = {};
+    for (const field of Object.keys(data)) root[field] = (_args, _context, info) => byVariables.get(JSON.stringify(info.variableValues))?.[field];
+    entry = { byVariables, root };
+    answers.set(operationName, entry);
+  }
+  entry.byVariables.set(JSON.stringify(variables), data);
+}
 
 const app = Fastify({ logger: false });
 const apollo = new ApolloServer({
@@ -52,7 +65,7 @@ app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHand
 
 process.on('message', (message) => {
   if (message?.type === 'data') {
-    answers.set(message.operationName, message.data);
+    store(message.operationName, message.variables ?? {}, message.data);
     process.send?.({ type: 'stored', operationName: message.operationName });
   }
 });

@@ -1,6 +1,7 @@
 /**
- * The bench's child processes (emulator, gateway, baseline) and what /proc says about them.
- * Each runs compiled JavaScript under plain `node`, never under tsx, so its CPU time is its own.
+ * The bench's child processes (emulator, gateway, baseline, reference gateway, relay) and what
+ * /proc says about them. All but the relay, whose CPU time is never read, run compiled
+ * JavaScript under plain `node`, never under tsx, so their CPU time is their own.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -199,14 +200,14 @@ async function forkIpcServer(file: string, name: string, vars: Record<string, st
 export interface Baseline {
   readonly child: ChildProcess;
   readonly url: string;
-  /** Makes the baseline answer operation `operationName` with `data`. */
-  serve(operationName: string, data: unknown): Promise<void>;
+  /** Makes the baseline answer operation `operationName` with these `variables` with `data`. */
+  serve(operationName: string, variables: Record<string, unknown>, data: unknown): Promise<void>;
 }
 
 /** bench/baseline.mjs under plain node. */
 export async function startBaseline(): Promise<Baseline> {
   const { child, url, store } = await forkIpcServer('baseline.mjs', 'baseline', { NODE_ENV: 'production' });
-  return { child, url, serve: (operationName, data) => store({ type: 'data', operationName, data }) };
+  return { child, url, serve: (operationName, variables, data) => store({ type: 'data', operationName, variables, data }) };
 }
 
 export interface Relay {
@@ -220,4 +221,20 @@ export interface Relay {
 export async function startRelay(upstream: string, key: AccessKeyPair): Promise<Relay> {
   const { child, url, store } = await forkIpcServer('relay.ts', 'relay', { BENCH_UPSTREAM: upstream, BENCH_ACCESS_KEY_ID: key.id, BENCH_ACCESS_KEY_SECRET: key.secret }, process.execArgv);
   return { child, url, plan: (operationName, waves, body) => store({ type: 'plan', operationName, waves, body }) };
+}
+
+/**
+ * bench/reference.mjs under plain node: issue 13's reference design (Apollo + DataLoader +
+ * undici, nothing else), calling `upstream` signed with `key`, run with the gateway's
+ * NODE_OPTIONS so both have the same heap.
+ */
+export async function startReference(upstream: string, key: AccessKeyPair, nodeOptions: string): Promise<{ child: ChildProcess; url: string }> {
+  const { child, url } = await forkIpcServer('reference.mjs', 'reference', {
+    NODE_ENV: 'production',
+    BENCH_UPSTREAM: upstream,
+    BENCH_ACCESS_KEY_ID: key.id,
+    BENCH_ACCESS_KEY_SECRET: key.secret,
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
+  return { child, url };
 }

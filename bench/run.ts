@@ -1,12 +1,15 @@
 /**
  * `npm run bench [-- --seconds 5 --connections 20 --only N ...]`: issue 13's benchmark.
  *
- * Four child processes; the first three run compiled JavaScript under plain `node`:
+ * Five child processes; all but the relay run compiled JavaScript under plain `node`:
  *   - the PAI emulator (dist/emulator/main.js) with demo data and a fixed latency per call,
  *   - the gateway (dist/main.js), configured by environment variables only, with the QPS
  *     governor, caller budgets and the cost limit lifted so they are not what is measured,
  *   - the baseline (bench/baseline.mjs): bare Apollo Server on Fastify with the same schema,
  *     answering each operation from memory with the exact `data` the gateway returned,
+ *   - the reference gateway (bench/reference.mjs): issue 13's Apollo + DataLoader + undici
+ *     design and nothing else, making the same upstream calls and answering the same `data`
+ *     (what the simplest gateway costs on this machine),
  *   - the relay (bench/relay.ts, under tsx like this process: only its latency is read): bare
  *     Node, no GraphQL, making each operation's upstream calls with http.ts's direct client and
  *     answering the gateway's body from memory (the floor of added latency).
@@ -14,13 +17,17 @@
  * concurrency-1 client run in this process.
  *
  * Per query it measures: upstream calls per operation against the fewest needed; CPU time per
- * operation of the gateway and of the baseline (utime+stime from /proc/<pid>/stat around each
- * measured phase, divided by the operations completed), interleaved over --rounds rounds,
- * median taken; latency at concurrency 1 against the same upstream calls made directly by a
- * hand-written client with the best parallelism, and through a bare Node relay making the same
- * calls (bench/relay.ts: the floor any process in the path adds on this machine); throughput at
- * --connections; the gateway's peak RSS; and how many upstream calls 100 identical concurrent operations make. Then it
- * checks issue 13's targets. The table goes to stdout (markdown), progress to stderr.
+ * operation of the gateway, the baseline and the reference (utime+stime from /proc/<pid>/stat
+ * around each measured phase, divided by the operations completed) and the upstream calls per
+ * operation, under two loads at --connections: identical operations (the gateway shares
+ * their reads) and distinct ones (each connection its own variant, so every operation makes
+ * its own calls), interleaved over --rounds rounds, median taken; latency at concurrency 1
+ * against the same upstream calls made directly by a hand-written client with the best
+ * parallelism, through the reference gateway, and through a bare Node relay making the same
+ * calls (bench/relay.ts: the floor any process in the path adds on this machine); throughput;
+ * the gateway's peak RSS; and how many upstream calls 100 identical concurrent operations
+ * make. Then it checks issue 13's targets, for the gateway and for the reference. The tables
+ * go to stdout (markdown), progress to stderr.
  *
  * A benchmark, not a test: it asserts no timing, only that every answer was correct.
  */
@@ -30,7 +37,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDirectClient, createHttpClient, type RecordedCall } from './http.js';
 import { imageNodeOptions } from './image.js';
-import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startRelay, stop, stopChildren } from './processes.js';
+import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startReference, startRelay, stop, stopChildren } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,7 +60,7 @@ if (args.help) {
   --seconds S               length of each measured phase (default 5)
   --connections C           concurrent connections of the throughput phases (default 20)
   --only N                  run query N only (0: { __typename }, 1, 2 or 3)
-  --rounds R                gateway/baseline throughput rounds, interleaved; the median is shown (default 3)
+  --rounds R                throughput rounds (gateway, baseline, reference; identical and distinct operations), interleaved; the median is shown (default 3)
   --warmup S                unmeasured warm-up per query and server (default 2)
   --latency-ms MS           the emulator's latency on every call (default 2)
   --latency-samples N       concurrency-1 samples per query at least, however long that takes (default 300)
@@ -93,6 +100,22 @@ interface Query {
   readonly waves: readonly (readonly string[])[];
   /** CPU per operation may be at most this many times the baseline's (issue 13). */
   readonly cpuTarget?: number;
+  /** The operation's variables everywhere but the distinct-operations load. */
+  readonly variables?: (models: DemoModels) => Record<string, unknown>;
+  /**
+   * The distinct-operations load: connection i's variables, such that no two connections'
+   * operations share an upstream read (pai-graph shares reads in flight). Queries without
+   * upstream calls have none.
+   */
+  readonly variant?: (i: number, models: DemoModels) => Record<string, unknown>;
+}
+
+/** The demo data's models, read through the gateway before measuring. */
+interface DemoModels {
+  /** A model with exactly 3 versions. */
+  readonly withThreeVersions: string;
+  /** Every model id, those with the most versions first. */
+  readonly byVersions: readonly string[];
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -109,26 +132,35 @@ const QUERIES: readonly Query[] = [
     // The id is known: GetModel and ListModelVersions can run together.
     waves: [['GetModel', 'ListModelVersions']],
     cpuTarget: 3,
+    variables: (models) => ({ id: models.withThreeVersions }),
+    // Each connection its own model (those with the most versions).
+    variant: (i, models) => ({ id: models.byVersions[i % models.byVersions.length] }),
   },
   {
     n: 2,
     label: '20 models',
     operationName: 'Models',
-    document: oneLine(`query Models {
-      models(first: 20) { totalCount nodes { id name description domain task labels { key value } createdAt latestVersion { name formatType } } }
+    document: oneLine(`query Models($first: Int!) {
+      models(first: $first) { totalCount nodes { id name description domain task labels { key value } createdAt latestVersion { name formatType } } }
     }`),
     waves: [['ListModels']],
     cpuTarget: 3,
+    variables: () => ({ first: 20 }),
+    // Each connection its own page size: 11 to 30 models, 20.5 on average.
+    variant: (i) => ({ first: 11 + (i % 20) }),
   },
   {
     n: 3,
     label: '20 models with 3 versions each',
     operationName: 'ModelsWithVersions',
-    document: oneLine(`query ModelsWithVersions {
-      models(first: 20) { nodes { id name versions(first: 3) { nodes { ${VERSION_FIELDS} } } } }
+    document: oneLine(`query ModelsWithVersions($versions: Int!) {
+      models(first: 20) { nodes { id name versions(first: $versions) { nodes { ${VERSION_FIELDS} } } } }
     }`),
     // ListModels, then the 20 ListModelVersions together.
     waves: [['ListModels'], ['ListModelVersions']],
+    variables: () => ({ versions: 3 }),
+    // Each connection its own page size of versions (3 to 22), so only ListModels can be shared.
+    variant: (i) => ({ versions: 3 + (i % 20) }),
     cpuTarget: 5,
   },
 ];
@@ -191,14 +223,18 @@ const profileDir = join(os.tmpdir(), `pai-graph-bench-prof-${process.pid}`);
 const gateway = await startGateway(gatewayVars, args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
 const baseline = await startBaseline();
 const relay = await startRelay(emulator.url, KEY);
+const reference = await startReference(emulator.url, KEY, gatewayVars.NODE_OPTIONS ?? '');
 const gatewayPid = gateway.child.pid!;
 const baselinePid = baseline.child.pid!;
+const referencePid = reference.child.pid!;
 const idleRssMb = memoryMb(gatewayPid, 'VmRSS');
 const baselineIdleRssMb = memoryMb(baselinePid, 'VmRSS');
+const referenceIdleRssMb = memoryMb(referencePid, 'VmRSS');
 
 const control = {
   clearCalls: () => http.send(`${emulator.url}/__emulator/calls`, { method: 'DELETE' }),
   calls: async () => (JSON.parse((await http.send(`${emulator.url}/__emulator/calls`)).body) as { calls: (RecordedCall & { status?: number })[] }).calls,
+  callCount: async () => (JSON.parse((await http.send(`${emulator.url}/__emulator/calls/count`)).body) as { count: number }).count,
   /** Every upstream call waits `ms` before the emulator answers (a faults rule without `times`). */
   async setLatency(ms: number) {
     await http.send(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
@@ -210,12 +246,15 @@ await control.setLatency(latencyMs);
 const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 const baselineHeaders = { 'content-type': 'application/json' };
 
-// A model with at least 3 versions, for query 1.
+// The demo models and their versions, for the operations' variables.
 const probe = JSON.parse(
-  (await http.send(gateway.url, { method: 'POST', headers: gatewayHeaders, body: JSON.stringify({ query: '{ models(first: 20) { nodes { id versions(first: 3) { nodes { name } } } } }' }) })).body,
-) as { data: { models: { nodes: { id: string; versions: { nodes: unknown[] } }[] } } };
-const modelId = probe.data.models.nodes.find((m) => m.versions.nodes.length === 3)?.id;
-if (!modelId) throw new Error('the demo data has no model with 3 versions');
+  (await http.send(gateway.url, { method: 'POST', headers: gatewayHeaders, body: JSON.stringify({ query: '{ models(first: 100) { nodes { id versions(first: 100) { totalCount } } } }' }) })).body,
+) as { data: { models: { nodes: { id: string; versions: { totalCount: number } }[] } } };
+const demoModels: DemoModels = {
+  withThreeVersions: probe.data.models.nodes.find((m) => m.versions.totalCount === 3)?.id ?? '',
+  byVersions: [...probe.data.models.nodes].sort((a, b) => b.versions.totalCount - a.versions.totalCount).map((m) => m.id),
+};
+if (!demoModels.withThreeVersions) throw new Error('the demo data has no model with 3 versions');
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -228,6 +267,16 @@ interface Throughput {
   /** Failed or wrong answers. */
   bad: number;
   ops: number;
+  /** Upstream calls the emulator received per operation (operations in flight together may share reads). */
+  callsPerOp: number;
+}
+
+/** The throughput rounds of one kind of load, per server. */
+interface Rounds {
+  gateway: Throughput[];
+  baseline: Throughput[];
+  /** The reference gateway (bench/reference.mjs). */
+  reference: Throughput[];
 }
 
 interface Row {
@@ -235,9 +284,12 @@ interface Row {
   callsPerOp: number;
   minCalls: number;
   sameData: boolean;
-  gateway: Throughput[];
-  baseline: Throughput[];
+  /** Every connection sends the same operation. */
+  identical: Rounds;
+  /** Each connection sends its own variant (Query.variant); none for queries without upstream calls. */
+  distinct?: Rounds;
   gatewayLatency: number[];
+  referenceLatency: number[];
   directLatency: number[];
   relayLatency: number[];
   /** Bare Apollo answering from memory, no upstream at all: its GraphQL work and one hop. */
@@ -250,15 +302,22 @@ interface Row {
   coalescedPeakRssMb?: number;
 }
 
+/** One operation to send, and the check of its answer. */
+interface Request {
+  readonly body: string;
+  readonly verify: (body: string) => boolean;
+}
+
 /**
- * Closed-loop load on one server: `connections` keep-alive connections, each sending the
- * operation again as soon as its answer is in, for `duration` seconds; then each finishes the
- * operation it has in flight, so every operation counted ran to completion. CPU time is the
- * server process's own, read before and after. (autocannon's duration mode would abandon the
- * operations in flight at the end, a large share when one takes a second, as query 3 can.)
+ * Closed-loop load on one server: `connections` keep-alive connections, each sending its
+ * operation (connection i sends requests[i % requests.length]) again as soon as its answer is
+ * in, for `duration` seconds; then each finishes the operation it has in flight, so every
+ * operation counted ran to completion. CPU time is the server process's own, read before and
+ * after. (autocannon's duration mode would abandon the operations in flight at the end, a
+ * large share when one takes a second, as query 3 can.)
  */
-async function load(url: string, headers: Record<string, string>, body: string, verify: (b: string) => boolean, pid: number, duration: number): Promise<Throughput> {
-  await control.clearCalls(); // keeps the emulator's call log (and memory) small
+async function load(url: string, headers: Record<string, string>, requests: readonly Request[], pid: number, duration: number): Promise<Throughput> {
+  await control.clearCalls(); // counts this phase's calls, and keeps the emulator's call log (and memory) small
   const client = createHttpClient(connections);
   let ops = 0;
   let inTime = 0;
@@ -268,7 +327,8 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   const deadline = started + duration * 1000;
   const { peakMb } = await peakRssDuring(pid, () =>
     Promise.all(
-      Array.from({ length: connections }, async () => {
+      Array.from({ length: connections }, async (_, i) => {
+        const { body, verify } = requests[i % requests.length]!;
         while (performance.now() < deadline) {
           const res = await client.send(url, { method: 'POST', headers, body }).catch(() => ({ status: 0, body: '' }));
           ops += 1;
@@ -280,27 +340,42 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   );
   const cpu = cpuMs(pid) - cpuBefore;
   client.close();
-  return { cpuMsPerOp: cpu / ops, rps: inTime / duration, peakRssMb: peakMb, bad, ops };
+  return { cpuMsPerOp: cpu / ops, rps: inTime / duration, peakRssMb: peakMb, bad, ops, callsPerOp: (await control.callCount()) / ops };
 }
 
-async function measure(query: Query): Promise<Row> {
-  const body = JSON.stringify({ query: query.document, operationName: query.operationName, ...(query.n === 1 ? { variables: { id: modelId } } : {}) });
+/**
+ * The gateway's answer to `variables`, which the baseline then serves from memory and the
+ * reference gateway must match, and the check every later answer must pass.
+ */
+async function expect(query: Query, variables: Record<string, unknown> | undefined): Promise<Request & { sameData: boolean; answer: string }> {
+  const body = JSON.stringify({ query: query.document, operationName: query.operationName, ...(variables ? { variables } : {}) });
   const post = (url: string, headers: Record<string, string>) => http.send(url, { method: 'POST', headers, body });
-
-  // The gateway's answer, served by the baseline from memory; both must give the same data.
   const answer = await post(gateway.url, gatewayHeaders);
   const parsed = JSON.parse(answer.body) as { data?: unknown; errors?: unknown };
   if (answer.status !== 200 || parsed.errors || !parsed.data) throw new Error(`query ${query.n}: the gateway answered ${answer.status}: ${answer.body.slice(0, 500)}`);
-  await baseline.serve(query.operationName, parsed.data);
-  const fromBaseline = JSON.parse((await post(baseline.url, baselineHeaders)).body) as { data?: unknown; errors?: unknown };
   const dataJson = JSON.stringify(parsed.data);
-  const sameData = !fromBaseline.errors && JSON.stringify(fromBaseline.data) === dataJson;
   // Every answer under load must carry exactly this data (and no errors).
   const prefix = `{"data":${dataJson}`;
   if (!answer.body.startsWith(prefix)) throw new Error(`query ${query.n}: the gateway's answer does not start with {"data":...}; the body check needs changing`);
-  const verifyBody = (b: string) => b.startsWith(prefix) && (b[prefix.length] === '}' || b[prefix.length] === ',');
+  const verify = (b: string) => b.startsWith(prefix) && (b[prefix.length] === '}' || b[prefix.length] === ',');
+  await baseline.serve(query.operationName, variables ?? {}, parsed.data);
+  const fromBaseline = JSON.parse((await post(baseline.url, baselineHeaders)).body) as { data?: unknown; errors?: unknown };
+  const sameData = !fromBaseline.errors && JSON.stringify(fromBaseline.data) === dataJson;
+  // The reference gateway must do the same work, or its figures mean nothing.
+  const fromReference = await post(reference.url, baselineHeaders);
+  if (fromReference.status !== 200 || !verify(fromReference.body)) {
+    throw new Error(`query ${query.n}: the reference gateway answered ${fromReference.status} with other data than the gateway: ${fromReference.body.slice(0, 500)}`);
+  }
+  return { body, verify, sameData, answer: answer.body };
+}
+
+async function measure(query: Query): Promise<Row> {
+  const main = await expect(query, query.variables?.(demoModels));
+  const variants = query.variant ? await Promise.all(Array.from({ length: connections }, (_, i) => expect(query, query.variant!(i, demoModels)))) : undefined;
+  const { body, verify } = main;
+  const post = (url: string, headers: Record<string, string>) => http.send(url, { method: 'POST', headers, body });
   const check = (res: { status: number; body: string }, what: string) => {
-    if (res.status !== 200 || !verifyBody(res.body)) throw new Error(`query ${query.n}: ${what} answered ${res.status}: ${res.body.slice(0, 300)}`);
+    if (res.status !== 200 || !verify(res.body)) throw new Error(`query ${query.n}: ${what} answered ${res.status}: ${res.body.slice(0, 300)}`);
   };
 
   // Upstream calls per operation, one operation at a time.
@@ -316,11 +391,12 @@ async function measure(query: Query): Promise<Row> {
   });
   const minCalls = plan.reduce((n, wave) => n + wave.length, 0);
   const direct = createDirectClient(http, emulator.url, KEY);
-  await relay.plan(query.operationName, plan, answer.body);
+  await relay.plan(query.operationName, plan, main.answer);
 
   log(`query ${query.n}: warm-up`);
-  await load(gateway.url, gatewayHeaders, body, verifyBody, gatewayPid, warmupSeconds);
-  await load(baseline.url, baselineHeaders, body, verifyBody, baselinePid, warmupSeconds);
+  await load(gateway.url, gatewayHeaders, [main], gatewayPid, warmupSeconds);
+  await load(baseline.url, baselineHeaders, [main], baselinePid, warmupSeconds);
+  await load(reference.url, baselineHeaders, [main], referencePid, warmupSeconds);
   for (let i = 0; i < 50 && minCalls; i++) {
     await direct.run(plan);
     check(await post(relay.url, baselineHeaders), 'the relay');
@@ -331,10 +407,11 @@ async function measure(query: Query): Promise<Row> {
   const directLatency: number[] = [];
   const relayLatency: number[] = [];
   const baselineLatency: number[] = [];
+  const referenceLatency: number[] = [];
   // For --seconds, and until there are enough samples for p99 to be more than the slowest one.
   const until = performance.now() + seconds * 1000;
   while (performance.now() < until || gatewayLatency.length < latencySamples) {
-    // Interleaved, so both see the same machine.
+    // Interleaved, so all see the same machine.
     let t = performance.now();
     check(await post(gateway.url, gatewayHeaders), 'the gateway');
     gatewayLatency.push(performance.now() - t);
@@ -349,25 +426,43 @@ async function measure(query: Query): Promise<Row> {
     t = performance.now();
     check(await post(baseline.url, baselineHeaders), 'the baseline');
     baselineLatency.push(performance.now() - t);
+    t = performance.now();
+    check(await post(reference.url, baselineHeaders), 'the reference gateway');
+    referenceLatency.push(performance.now() - t);
   }
 
-  const gatewayRuns: Throughput[] = [];
-  const baselineRuns: Throughput[] = [];
+  const identical: Rounds = { gateway: [], baseline: [], reference: [] };
+  const distinct: Rounds | undefined = variants && { gateway: [], baseline: [], reference: [] };
+  const phases = (rounds: Rounds, requests: readonly Request[]) => [
+    async () => rounds.gateway.push(await load(gateway.url, gatewayHeaders, requests, gatewayPid, seconds)),
+    async () => rounds.baseline.push(await load(baseline.url, baselineHeaders, requests, baselinePid, seconds)),
+    async () => rounds.reference.push(await load(reference.url, baselineHeaders, requests, referencePid, seconds)),
+  ];
   for (let r = 0; r < rounds; r++) {
-    log(`query ${query.n}: throughput at ${connections} connections, round ${r + 1} of ${rounds}`);
-    const runGateway = async () => gatewayRuns.push(await load(gateway.url, gatewayHeaders, body, verifyBody, gatewayPid, seconds));
-    const runBaseline = async () => baselineRuns.push(await load(baseline.url, baselineHeaders, body, verifyBody, baselinePid, seconds));
-    // Alternate which goes first, so a drift in the machine does not favour one.
-    if (r % 2 === 0) {
-      await runGateway();
-      await runBaseline();
-    } else {
-      await runBaseline();
-      await runGateway();
+    for (const [kind, rows, requests] of [['identical', identical, [main]], ...(distinct && variants ? [['distinct', distinct, variants] as const] : [])] as const) {
+      log(`query ${query.n}: throughput at ${connections} connections, ${kind} operations, round ${r + 1} of ${rounds}`);
+      // Each round starts with the next server (gateway, baseline, reference; then baseline,
+      // reference, gateway; ...), so a drift in the machine favours none of them.
+      const run = phases(rows, requests);
+      for (let i = 0; i < run.length; i++) await run[(r + i) % run.length]!();
     }
   }
 
-  return { query, callsPerOp: recorded.length / sequential, minCalls, sameData, gateway: gatewayRuns, baseline: baselineRuns, gatewayLatency, directLatency, relayLatency, baselineLatency, body, check };
+  return {
+    query,
+    callsPerOp: recorded.length / sequential,
+    minCalls,
+    sameData: main.sameData && (variants ?? []).every((v) => v.sameData),
+    identical,
+    distinct,
+    gatewayLatency,
+    referenceLatency,
+    directLatency,
+    relayLatency,
+    baselineLatency,
+    body,
+    check,
+  };
 }
 
 /**
@@ -394,10 +489,10 @@ async function coalesce(row: Row): Promise<void> {
   burst.close();
 }
 
-/** CPU used by this run's processes (the bench itself and its four children), in ms. */
+/** CPU used by this run's processes (the bench itself and its five children), in ms. */
 const ownCpuMs = () => {
   const self = process.cpuUsage();
-  return (self.user + self.system) / 1000 + cpuMs(emulator.child.pid!) + cpuMs(gatewayPid) + cpuMs(baselinePid) + cpuMs(relay.child.pid!);
+  return (self.user + self.system) / 1000 + cpuMs(emulator.child.pid!) + cpuMs(gatewayPid) + cpuMs(baselinePid) + cpuMs(referencePid) + cpuMs(relay.child.pid!);
 };
 const machineBefore = machineCpuMs();
 const ownBefore = ownCpuMs();
@@ -420,18 +515,34 @@ stopChildren();
 // ---------------------------------------------------------------------------------------------
 // Report
 
+/** Medians of one kind of load's rounds. */
+function summarise(rounds: Rounds) {
+  const m = (runs: Throughput[], f: (t: Throughput) => number) => median(runs.map(f));
+  const gatewayCpu = m(rounds.gateway, (t) => t.cpuMsPerOp);
+  const baselineCpu = m(rounds.baseline, (t) => t.cpuMsPerOp);
+  const referenceCpu = m(rounds.reference, (t) => t.cpuMsPerOp);
+  return {
+    rounds,
+    gatewayCpu,
+    baselineCpu,
+    referenceCpu,
+    ratio: gatewayCpu / baselineCpu,
+    referenceRatio: referenceCpu / baselineCpu,
+    gatewayCalls: m(rounds.gateway, (t) => t.callsPerOp),
+    referenceCalls: m(rounds.reference, (t) => t.callsPerOp),
+    rps: [rounds.gateway, rounds.baseline, rounds.reference].map((runs) => m(runs, (t) => t.rps)),
+  };
+}
+type Load = ReturnType<typeof summarise>;
+
 const summary = rows.map((row) => {
-  const g = (f: (t: Throughput) => number) => median(row.gateway.map(f));
-  const b = (f: (t: Throughput) => number) => median(row.baseline.map(f));
-  const gatewayCpu = g((t) => t.cpuMsPerOp);
-  const baselineCpu = b((t) => t.cpuMsPerOp);
+  const all = [row.identical, ...(row.distinct ? [row.distinct] : [])];
   const direct50 = row.minCalls ? percentile(row.directLatency, 0.5) : 0;
   const direct99 = row.minCalls ? percentile(row.directLatency, 0.99) : 0;
   return {
     row,
-    gatewayCpu,
-    baselineCpu,
-    ratio: gatewayCpu / baselineCpu,
+    identical: summarise(row.identical),
+    distinct: row.distinct && summarise(row.distinct),
     gateway50: percentile(row.gatewayLatency, 0.5),
     gateway99: percentile(row.gatewayLatency, 0.99),
     direct50,
@@ -439,91 +550,119 @@ const summary = rows.map((row) => {
     added50: percentile(row.gatewayLatency, 0.5) - direct50,
     added99: percentile(row.gatewayLatency, 0.99) - direct99,
     relayAdded50: row.minCalls ? percentile(row.relayLatency, 0.5) - direct50 : NaN,
-    relayAdded99: row.minCalls ? percentile(row.relayLatency, 0.99) - direct99 : NaN,
-    gatewayRps: g((t) => t.rps),
-    baselineRps: b((t) => t.rps),
-    peakRss: Math.max(...row.gateway.map((t) => t.peakRssMb)),
-    baselinePeakRss: Math.max(...row.baseline.map((t) => t.peakRssMb)),
-    bad: [...row.gateway, ...row.baseline].reduce((n, t) => n + t.bad, 0),
+    referenceAdded50: percentile(row.referenceLatency, 0.5) - direct50,
+    referenceAdded99: percentile(row.referenceLatency, 0.99) - direct99,
+    peakRss: Math.max(...all.flatMap((r) => r.gateway.map((t) => t.peakRssMb))),
+    baselinePeakRss: Math.max(...all.flatMap((r) => r.baseline.map((t) => t.peakRssMb))),
+    referencePeakRss: Math.max(...all.flatMap((r) => r.reference.map((t) => t.peakRssMb))),
+    bad: all.flatMap((r) => [...r.gateway, ...r.baseline, ...r.reference]).reduce((n, t) => n + t.bad, 0),
   };
 });
 
 /** Peak RSS under sustained load: the highest of the gateway's throughput phases. */
 const peakRssMb = Math.max(...summary.map((s) => s.peakRss));
 const baselinePeakRssMb = Math.max(...summary.map((s) => s.baselinePeakRss));
+const referencePeakRssMb = Math.max(...summary.map((s) => s.referencePeakRss));
 const cpus = os.cpus();
 const out: string[] = [];
 out.push(`### pai-graph bench, ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 out.push('');
 out.push(
   `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}. ` +
-    `Emulator latency ${latencyMs} ms per call; ${seconds} s per measured phase, ${warmupSeconds} s warm-up, ${connections} connections, ${rounds} interleaved gateway/baseline rounds (median); ` +
+    `Emulator latency ${latencyMs} ms per call; ${seconds} s per measured phase, ${warmupSeconds} s warm-up, ${connections} connections, ${rounds} interleaved gateway/baseline/reference rounds (median); ` +
     `gateway: dist/main.js, NODE_ENV=production, ${gatewayVars.NODE_OPTIONS ? `NODE_OPTIONS=${gatewayVars.NODE_OPTIONS}` : 'no NODE_OPTIONS'}, V3-signed upstream calls, a caller token${args['gateway-env'].length ? `, ${args['gateway-env'].join(' ')}` : ''}; ` +
-    `baseline: bare Apollo Server on Fastify, same schema, data from memory. ` +
+    `baseline: bare Apollo Server on Fastify, same schema, data from memory; reference: Apollo Server on Fastify + DataLoader + undici, the same upstream calls and nothing else, the gateway's NODE_OPTIONS. ` +
     `Other processes used ${fmt(Math.max(0, othersShare) * 100, 0)}% of the machine's CPU during the run (load average ${fmt(loadAverage, 1)} at its start).`,
 );
 out.push('');
-out.push('| # | query | upstream calls/op (min) | gateway CPU ms/op | baseline CPU ms/op | gateway/baseline | added latency p50 / p99 ms @1 | gateway / baseline RPS @' + connections + ' | gateway peak RSS MB | 100 concurrent: upstream calls (distinct) |');
-out.push('|---|---|---|---|---|---|---|---|---|---|');
+/** "gateway / baseline = ratio" CPU ms/op, and the gateway's upstream calls per operation under that load. */
+const cpuCells = (l: Load | undefined) => (l ? `${fmt(l.gatewayCpu, 3)} / ${fmt(l.baselineCpu, 3)} = **${fmt(l.ratio, 1)}x** | ${fmt(l.gatewayCalls, 2)}` : 'n/a | n/a');
+out.push(
+  `| # | query | upstream calls/op (min) | identical operations @${connections}: gateway / baseline CPU ms/op | gateway upstream calls/op | distinct operations @${connections}: gateway / baseline CPU ms/op | gateway upstream calls/op | ` +
+    'reference CPU ms/op (x baseline), identical / distinct | added latency p50 / p99 ms @1 | reference added p50 / p99 | RPS, identical (gateway / baseline / reference) | gateway peak RSS MB | 100 concurrent: upstream calls (distinct) |',
+);
+out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of summary) {
   const q = s.row.query;
+  const reference = [s.identical, s.distinct].map((l) => (l ? `${fmt(l.referenceCpu, 3)} (${fmt(l.referenceRatio, 1)}x)` : 'n/a')).join(' / ');
   out.push(
-    `| ${q.n} | ${q.label} | ${fmt(s.row.callsPerOp, s.row.callsPerOp % 1 ? 1 : 0)} (${s.row.minCalls}) | ${fmt(s.gatewayCpu, 3)} | ${fmt(s.baselineCpu, 3)} | ${fmt(s.ratio, 1)}x | ` +
-      `${fmt(s.added50, 2)} / ${fmt(s.added99, 2)} | ${Math.round(s.gatewayRps)} / ${Math.round(s.baselineRps)} | ${fmt(s.peakRss, 0)} | ${s.row.coalesced === undefined ? 'n/a' : `${s.row.coalesced} (${s.row.minCalls})`} |`,
+    `| ${q.n} | ${q.label} | ${fmt(s.row.callsPerOp, s.row.callsPerOp % 1 ? 1 : 0)} (${s.row.minCalls}) | ${cpuCells(s.identical)} | ${cpuCells(s.distinct)} | ${reference} | ` +
+      `${fmt(s.added50, 2)} / ${fmt(s.added99, 2)} | ${fmt(s.referenceAdded50, 2)} / ${fmt(s.referenceAdded99, 2)} | ${s.identical.rps.map((x) => Math.round(x)).join(' / ')} | ${fmt(s.peakRss, 0)} | ` +
+      `${s.row.coalesced === undefined ? 'n/a' : `${s.row.coalesced} (${s.row.minCalls})`} |`,
   );
 }
 out.push('');
 out.push(
-  'Details: latency at concurrency 1 in ms (added = gateway minus direct, per percentile; the relay is a bare Node process making the same upstream calls and answering the same body, ' +
-    'so its added latency is the floor any process in the path costs here, and the gateway\'s own share is the difference; the baseline, bare Apollo answering from memory with no upstream call, ' +
-    'times the GraphQL work alone plus one hop, timed in the same loop); each throughput round; answers that were not the expected data; RSS during the 100-at-once step:',
+  'Latency at concurrency 1, in ms (added = gateway minus direct, per percentile; the relay is a bare Node process making the same upstream calls and answering the same body, ' +
+    "so its added latency is the floor any process in the path costs here, and the gateway's own share is the difference; the reference gateway and the baseline, bare Apollo answering " +
+    'from memory with no upstream call, are timed in the same loop):',
 );
 out.push('');
-out.push('| # | gateway p50 / p99 | direct p50 / p99 | bare relay p50 / p99 | added p50: relay floor + gateway\'s own | baseline (no upstream) p50 / p99 | samples | gateway CPU ms/op by round | baseline CPU ms/op by round | operations per round (gateway / baseline) | failed or wrong answers | gateway peak RSS MB, 100 at once |');
-out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+out.push("| # | gateway p50 / p99 | direct p50 / p99 | bare relay p50 / p99 | added p50: relay floor + gateway's own | reference p50 / p99 | baseline (no upstream) p50 / p99 | samples |");
+out.push('|---|---|---|---|---|---|---|---|');
+const p5099 = (xs: number[]) => `${fmt(percentile(xs, 0.5), 2)} / ${fmt(percentile(xs, 0.99), 2)}`;
 for (const s of summary) {
-  const relayCells = s.row.minCalls
-    ? `${fmt(percentile(s.row.relayLatency, 0.5), 2)} / ${fmt(percentile(s.row.relayLatency, 0.99), 2)} | ${fmt(s.relayAdded50, 2)} + ${fmt(s.added50 - s.relayAdded50, 2)}`
-    : 'no calls | n/a';
+  const relayCells = s.row.minCalls ? `${p5099(s.row.relayLatency)} | ${fmt(s.relayAdded50, 2)} + ${fmt(s.added50 - s.relayAdded50, 2)}` : 'no calls | n/a';
   out.push(
-    `| ${s.row.query.n} | ${fmt(s.gateway50, 2)} / ${fmt(s.gateway99, 2)} | ${s.row.minCalls ? `${fmt(s.direct50, 2)} / ${fmt(s.direct99, 2)}` : 'no calls'} | ${relayCells} | ${fmt(percentile(s.row.baselineLatency, 0.5), 2)} / ${fmt(percentile(s.row.baselineLatency, 0.99), 2)} | ${s.row.gatewayLatency.length} | ` +
-      `${s.row.gateway.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ${s.row.baseline.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')} | ` +
-      `${s.row.gateway.map((t) => t.ops).join(', ')} / ${s.row.baseline.map((t) => t.ops).join(', ')} | ${s.bad} | ${s.row.coalescedPeakRssMb === undefined ? 'n/a' : fmt(s.row.coalescedPeakRssMb, 0)} |`,
+    `| ${s.row.query.n} | ${p5099(s.row.gatewayLatency)} | ${s.row.minCalls ? p5099(s.row.directLatency) : 'no calls'} | ${relayCells} | ` +
+      `${p5099(s.row.referenceLatency)} | ${p5099(s.row.baselineLatency)} | ${s.row.gatewayLatency.length} |`,
   );
+}
+out.push('');
+out.push('Each throughput round (identical operations: every connection sends the same one; distinct: each connection its own variant, so no two share an upstream read):');
+out.push('');
+out.push('| # | operations | gateway CPU ms/op by round | baseline CPU ms/op by round | reference CPU ms/op by round | operations per round (gateway / baseline / reference) | upstream calls/op, median (gateway / reference) | failed or wrong answers |');
+out.push('|---|---|---|---|---|---|---|---|');
+for (const s of summary) {
+  for (const [kind, l] of [['identical', s.identical], ['distinct', s.distinct]] as const) {
+    if (!l) continue;
+    const runs = [l.rounds.gateway, l.rounds.baseline, l.rounds.reference];
+    out.push(
+      `| ${s.row.query.n} | ${kind} | ${runs.map((r) => r.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')).join(' | ')} | ${runs.map((r) => r.map((t) => t.ops).join(', ')).join(' / ')} | ` +
+        `${fmt(l.gatewayCalls, 2)} / ${fmt(l.referenceCalls, 2)} | ${runs.flat().reduce((n, t) => n + t.bad, 0)} |`,
+    );
+  }
 }
 out.push('');
 const allSame = summary.every((s) => s.row.sameData);
 out.push(
   allSame
-    ? 'Gateway and baseline returned identical `data` for every query.'
+    ? 'Gateway, baseline and reference returned identical `data` for every operation.'
     : `Gateway and baseline returned DIFFERENT data for query ${summary.filter((s) => !s.row.sameData).map((s) => s.row.query.n).join(', ')}.`,
 );
 out.push('');
 
 // Issue 13's targets.
-const targets: [string, string, boolean][] = [];
+/** Each target: what it asks, the gateway's figure and verdict, and the reference gateway's under the same rule, where measured. */
+const targets: [string, string, boolean, [string, boolean]?][] = [];
 for (const s of summary) {
   const q = s.row.query;
-  if (q.cpuTarget) targets.push([`CPU/op ≤ ${q.cpuTarget}x baseline, query ${q.n}`, `${fmt(s.ratio, 1)}x`, s.ratio <= q.cpuTarget]);
+  if (!q.cpuTarget) continue;
+  for (const [kind, l] of [['identical', s.identical], ['distinct', s.distinct]] as const) {
+    if (l) targets.push([`CPU/op ≤ ${q.cpuTarget}x baseline, query ${q.n}, ${kind} operations`, `${fmt(l.ratio, 1)}x`, l.ratio <= q.cpuTarget, [`${fmt(l.referenceRatio, 1)}x`, l.referenceRatio <= q.cpuTarget]]);
+  }
 }
 for (const s of summary) {
   if (!s.row.minCalls) continue;
-  targets.push([`added latency p50 ≤ 1 ms at concurrency 1, query ${s.row.query.n}`, `${fmt(s.added50, 2)} ms`, s.added50 <= 1]);
-  targets.push([`added latency p99 ≤ 5 ms at concurrency 1, query ${s.row.query.n}`, `${fmt(s.added99, 2)} ms`, s.added99 <= 5]);
+  targets.push([`added latency p50 ≤ 1 ms at concurrency 1, query ${s.row.query.n}`, `${fmt(s.added50, 2)} ms`, s.added50 <= 1, [`${fmt(s.referenceAdded50, 2)} ms`, s.referenceAdded50 <= 1]]);
+  targets.push([`added latency p99 ≤ 5 ms at concurrency 1, query ${s.row.query.n}`, `${fmt(s.added99, 2)} ms`, s.added99 <= 5, [`${fmt(s.referenceAdded99, 2)} ms`, s.referenceAdded99 <= 5]]);
 }
-targets.push([`gateway peak RSS under sustained load ≤ 200 MB`, `${fmt(peakRssMb, 0)} MB`, peakRssMb <= 200]);
+targets.push([`gateway peak RSS under sustained load ≤ 200 MB`, `${fmt(peakRssMb, 0)} MB`, peakRssMb <= 200, [`${fmt(referencePeakRssMb, 0)} MB`, referencePeakRssMb <= 200]]);
 for (const s of summary) {
   if (s.row.coalesced === undefined) continue;
   targets.push([`100 identical concurrent operations: 1 upstream call per distinct resource, query ${s.row.query.n}`, `${s.row.coalesced} calls for ${s.row.minCalls}`, s.row.coalesced === s.row.minCalls]);
 }
 out.push(
   `Gateway RSS after startup, before any load: ${fmt(idleRssMb, 0)} MB; under sustained load at most ${fmt(peakRssMb, 0)} MB. ` +
-    `The baseline (bare Apollo Server on Fastify) for comparison: ${fmt(baselineIdleRssMb, 0)} MB idle, at most ${fmt(baselinePeakRssMb, 0)} MB under the same load (per query: ${summary.map((s) => `${s.row.query.n}: ${fmt(s.baselinePeakRss, 0)}`).join(', ')}).`,
+    `The baseline (bare Apollo Server on Fastify) for comparison: ${fmt(baselineIdleRssMb, 0)} MB idle, at most ${fmt(baselinePeakRssMb, 0)} MB under the same load (per query: ${summary.map((s) => `${s.row.query.n}: ${fmt(s.baselinePeakRss, 0)}`).join(', ')}); ` +
+    `the reference gateway ${fmt(referenceIdleRssMb, 0)} MB idle, at most ${fmt(referencePeakRssMb, 0)} MB. ` +
+    `Gateway RSS while 100 identical operations were in flight: ${summary.map((s) => `${s.row.query.n}: ${s.row.coalescedPeakRssMb === undefined ? 'n/a' : fmt(s.row.coalescedPeakRssMb, 0)}`).join(', ')} MB.`,
 );
 out.push('');
-out.push('| issue 13 target | measured | |');
-out.push('|---|---|---|');
-for (const [name, measured, pass] of targets) out.push(`| ${name} | ${measured} | ${pass ? 'pass' : '**FAIL**'} |`);
+const verdict = (pass: boolean) => (pass ? 'pass' : '**FAIL**');
+out.push('| issue 13 target | gateway | | the reference gateway, same run | |');
+out.push('|---|---|---|---|---|');
+for (const [name, measured, pass, ref] of targets) out.push(`| ${name} | ${measured} | ${verdict(pass)} | ${ref ? `${ref[0]} | ${verdict(ref[1])}` : 'not measured | '} |`);
 out.push('');
 process.stdout.write(`${out.join('\n')}\n`);
 log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
