@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rememberAccepted } from './upstream/fast-parse.js';
 import { fromLlmTraceTime } from './time.js';
 
 /**
@@ -7,13 +8,15 @@ import { fromLlmTraceTime } from './time.js';
  */
 export const text = z.string().nullish();
 
-/** An ISO 8601 time as PAI sends it (with or without milliseconds). */
-export const isoTime = z
-  .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+/**
+ * An ISO 8601 time as PAI sends it (with or without milliseconds). Its check is remembered per
+ * distinct text: the same models' times come back in every list.
+ */
+export const isoTime = rememberAccepted(
+  z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
     message: 'must be an ISO 8601 time',
-  })
-  .nullish();
+  }),
+).nullish();
 
 /** A free-form JSON object (PAI `map<string,any>`). */
 export const jsonObject = z.record(z.string(), z.unknown()).nullish();

@@ -4,7 +4,7 @@ import * as algorithms from '../../src/algorithms/algorithms.dto.js';
 import * as evalTasks from '../../src/eval-tasks/eval-tasks.dto.js';
 import * as models from '../../src/models/models.dto.js';
 import * as tensorboards from '../../src/tensorboards/tensorboards.dto.js';
-import { parseAnswer } from '../../src/core/upstream/fast-parse.js';
+import { parseAnswer, rememberAccepted } from '../../src/core/upstream/fast-parse.js';
 
 /**
  * The compiled answer parser must give exactly what zod's safeParse gives: the same output
@@ -101,5 +101,21 @@ describe('the compiled upstream answer parser', () => {
     const parsed = parseAnswer(models.ListModelsResponse, { Models: [{ ModelId: '', ModelName: 'x' }], TotalCount: 1 });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]).toMatchObject({ path: ['Models', 0, 'ModelId'], code: 'too_small' });
+  });
+
+  it('remembers the texts a remembered leaf accepted, and checks every other text each time', () => {
+    const checked: string[] = [];
+    const stamp = rememberAccepted(z.string().refine((s) => (checked.push(s), /^\d{4}$/.test(s)), { message: 'four digits' }));
+    const schema = z.object({ At: stamp.nullish(), Long: stamp.nullish() });
+    const long = '1'.repeat(65);
+    for (let i = 0; i < 3; i++) expect(parseAnswer(schema, { At: '2025' })).toEqual({ success: true, data: { At: '2025' } });
+    expect(checked).toEqual(['2025']);
+    // Refused texts are not remembered: each answer is checked again, and zod describes it.
+    for (let i = 0; i < 2; i++) expect(parseAnswer(schema, { At: 'soon' }).error!.issues[0]).toMatchObject({ path: ['At'], message: 'four digits' });
+    expect(checked.filter((s) => s === 'soon').length).toBeGreaterThanOrEqual(2);
+    // Texts longer than 64 characters are checked every time.
+    checked.length = 0;
+    for (let i = 0; i < 2; i++) parseAnswer(schema, { Long: long });
+    expect(checked.filter((s) => s === long).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../errors.js';
 import { buildPath, encodeBody, encodeQuery } from './encoding.js';
-import { mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
+import { errorBodyOf, mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
 import { Ending, type EndSignal } from './ending.js';
 import { createHttp, HeaderList, HttpTimeoutError, type HeaderReader } from './http.js';
@@ -235,7 +235,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const requestId = (json as { RequestId?: unknown; requestId?: unknown } | null)?.RequestId ?? (json as { requestId?: unknown } | null)?.requestId;
     const requestIdText = typeof requestId === 'string' ? requestId : headerRequestId;
     if (op.errorInBody) {
-      const errorBody = readErrorBody(text);
+      // The answer is parsed once: its error fields are read from the parsed value.
+      const errorBody = errorBodyOf(json);
       if (errorBody.code && !/^(200|OK|Success)$/i.test(errorBody.code)) {
         errorBody.requestId ??= requestIdText;
         errorBody.message = scrub(errorBody.message, input.secrets);

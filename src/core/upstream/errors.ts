@@ -8,17 +8,24 @@ export interface UpstreamErrorBody {
 }
 
 export function readErrorBody(text: string): UpstreamErrorBody {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (!body || typeof body !== 'object') return {};
-    const pick = (...keys: string[]) => {
-      for (const k of keys) if (typeof body[k] === 'string' && body[k] !== '') return body[k];
-      return undefined;
-    };
-    return { code: pick('Code', 'code'), message: pick('Message', 'message'), requestId: pick('RequestId', 'requestId') };
+    body = JSON.parse(text);
   } catch {
     return {};
   }
+  return errorBodyOf(body);
+}
+
+/** The error fields of an answer already parsed (a 2xx answer that may carry its error in the body). */
+export function errorBodyOf(body: unknown): UpstreamErrorBody {
+  if (!body || typeof body !== 'object') return {};
+  const fields = body as Record<string, unknown>;
+  const pick = (...keys: string[]) => {
+    for (const k of keys) if (typeof fields[k] === 'string' && fields[k] !== '') return fields[k];
+    return undefined;
+  };
+  return { code: pick('Code', 'code'), message: pick('Message', 'message'), requestId: pick('RequestId', 'requestId') };
 }
 
 /**

@@ -45,6 +45,39 @@ interface ZodInternals {
 
 const internals = (schema: unknown): ZodInternals => (schema as { _zod: ZodInternals })._zod;
 
+/** Distinct texts remembered per remembered leaf, and the longest text remembered. */
+const REMEMBERED_TEXTS = 4096;
+const REMEMBERED_LENGTH = 64;
+
+/** String leaves whose accepted values compiled parsers remember (see rememberAccepted). */
+const rememberedLeaves = new WeakSet<object>();
+
+/**
+ * Marks a string schema with checks (and no transform) whose values repeat across answers, such
+ * as timestamps: compiled parsers remember, per distinct text of up to 64 characters, what
+ * zod answered for it, instead of running its checks again (zod's checks are functions of the
+ * text alone). Only accepted texts are remembered, at most 4096 per leaf. Not for values that
+ * must not linger in memory (keys, tokens). Returns the schema.
+ */
+export function rememberAccepted<S extends z.ZodString>(schema: S): S {
+  rememberedLeaves.add(schema);
+  return schema;
+}
+
+/** `run` for short texts answered from memory after their first acceptance. */
+function remembering(run: Fast): Fast {
+  const accepted = new Map<string, unknown>();
+  return (value) => {
+    if (typeof value !== 'string' || value.length > REMEMBERED_LENGTH) return run(value);
+    const known = accepted.get(value);
+    if (known !== undefined) return known;
+    const out = run(value); // a misfit throws: nothing is remembered
+    if (accepted.size >= REMEMBERED_TEXTS) accepted.clear();
+    accepted.set(value, out);
+    return out;
+  };
+}
+
 /** The node run by zod itself: exact for anything, checks and transforms included. */
 function viaZod(schema: unknown): Fast {
   const zod = internals(schema);
@@ -105,7 +138,10 @@ function compileRecord(def: ZodInternals['def']): Fast | undefined {
 function compileNode(schema: unknown): Fast | undefined {
   const def = internals(schema).def;
   // A leaf with checks of its own (min(1), int(), a refine) runs through zod; other nodes with checks go to zod whole.
-  if (def.checks?.length) return def.type === 'string' || def.type === 'number' ? viaZod(schema) : undefined;
+  if (def.checks?.length) {
+    if (def.type === 'string' && rememberedLeaves.has(schema as object)) return remembering(viaZod(schema));
+    return def.type === 'string' || def.type === 'number' ? viaZod(schema) : undefined;
+  }
   switch (def.type) {
     case 'string':
       return def.coerce ? undefined : (v) => (typeof v === 'string' ? v : misfit());
