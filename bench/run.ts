@@ -347,7 +347,7 @@ async function load(url: string, headers: Record<string, string>, requests: read
  * The gateway's answer to `variables`, which the baseline then serves from memory and the
  * reference gateway must match, and the check every later answer must pass.
  */
-async function expect(query: Query, variables: Record<string, unknown> | undefined): Promise<Request & { sameData: boolean; answer: string }> {
+async function expectedAnswer(query: Query, variables: Record<string, unknown> | undefined): Promise<Request & { sameData: boolean; answer: string }> {
   const body = JSON.stringify({ query: query.document, operationName: query.operationName, ...(variables ? { variables } : {}) });
   const post = (url: string, headers: Record<string, string>) => http.send(url, { method: 'POST', headers, body });
   const answer = await post(gateway.url, gatewayHeaders);
@@ -370,8 +370,8 @@ async function expect(query: Query, variables: Record<string, unknown> | undefin
 }
 
 async function measure(query: Query): Promise<Row> {
-  const main = await expect(query, query.variables?.(demoModels));
-  const variants = query.variant ? await Promise.all(Array.from({ length: connections }, (_, i) => expect(query, query.variant!(i, demoModels)))) : undefined;
+  const main = await expectedAnswer(query, query.variables?.(demoModels));
+  const variants = query.variant ? await Promise.all(Array.from({ length: connections }, (_, i) => expectedAnswer(query, query.variant!(i, demoModels)))) : undefined;
   const { body, verify } = main;
   const post = (url: string, headers: Record<string, string>) => http.send(url, { method: 'POST', headers, body });
   const check = (res: { status: number; body: string }, what: string) => {
