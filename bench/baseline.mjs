@@ -7,7 +7,8 @@
  * - Same schema: schema/*.graphql built with buildSubgraphSchema, as src/schema.ts does, but
  *   with no resolvers at all: every field uses graphql-js's default resolver.
  * - Same Apollo settings that change per-request work: production mode, introspection off,
- *   cache-control and inline-trace plugins off, landing page off, CSRF prevention on.
+ *   cache-control and inline-trace plugins off, landing page off, CSRF prevention on (the
+ *   server itself is bench/apollo-stack.mjs, shared with the reference gateway).
  * - The answers come from memory: run.ts sends, over IPC, the `data` the gateway returned for
  *   each benchmark operation and its variables, and that tree is the root value: each root
  *   field is a function (graphql-js's default resolver calls it) that picks the tree stored for
@@ -19,12 +20,9 @@
  * child -> { type: 'listening', port } once it accepts connections.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import Fastify from 'fastify';
 import { Kind, parse } from 'graphql';
+import { serveGraphQL } from './apollo-stack.mjs';
 
 const schemaDir = new URL('../schema/', import.meta.url);
 const typeDefs = readdirSync(schemaDir)
@@ -52,26 +50,11 @@ function store(operationName, variables, data) {
   entry.byVariables.set(JSON.stringify(variables), data);
 }
 
-const app = Fastify({ logger: false });
-const apollo = new ApolloServer({
-  schema,
-  rootValue,
-  introspection: false,
-  includeStacktraceInErrorResponses: false,
-  plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
-});
-await apollo.start();
-app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
-
 process.on('message', (message) => {
   if (message?.type === 'data') {
     store(message.operationName, message.variables ?? {}, message.data);
     process.send?.({ type: 'stored', operationName: message.operationName });
   }
 });
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
-// The parent went away without stopping us: do not linger.
-process.on('disconnect', () => process.exit(0));
 
-await app.listen({ port: 0, host: '127.0.0.1' });
-process.send?.({ type: 'listening', port: app.server.address().port });
+await serveGraphQL({ schema, rootValue });

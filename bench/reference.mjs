@@ -6,7 +6,7 @@
  * at concurrency 1), and checked to answer the benchmark's operations with the same `data`.
  *
  * - Same HTTP stack as the gateway: Apollo Server 5 on Fastify 5 through @as-integrations/fastify,
- *   with the same per-request Apollo settings as the baseline.
+ *   with the same per-request Apollo settings as the baseline (both served by apollo-stack.mjs).
  * - Its own small schema: only the types and fields the benchmark's queries select (enums as
  *   strings, which serialize to the same JSON).
  * - Per operation, DataLoaders over GetModel and ListModelVersions; ListModels primes them. A
@@ -20,16 +20,13 @@
  * Environment: BENCH_UPSTREAM (the emulator's origin), BENCH_ACCESS_KEY_ID, BENCH_ACCESS_KEY_SECRET.
  * IPC: child -> { type: 'listening', port } once it accepts connections.
  */
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import DataLoader from 'dataloader';
-import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 import { Secret } from '../dist/core/secret.js';
 import { staticCredentials } from '../dist/core/upstream/credentials.js';
 import { createAccessKeySigner } from '../dist/core/upstream/signer.js';
 import { ModelFormatType, ModelFrameworkType } from '../dist/models/models.enums.js';
+import { serveGraphQL } from './apollo-stack.mjs';
 
 const origin = process.env.BENCH_UPSTREAM ?? '';
 const signer = createAccessKeySigner({ credentials: staticCredentials({ accessKeyId: process.env.BENCH_ACCESS_KEY_ID ?? '', accessKeySecret: new Secret(process.env.BENCH_ACCESS_KEY_SECRET ?? '') }) });
@@ -97,15 +94,6 @@ const resolvers = {
   },
 };
 
-const app = Fastify({ logger: false });
-const apollo = new ApolloServer({
-  typeDefs,
-  resolvers,
-  introspection: false,
-  includeStacktraceInErrorResponses: false,
-  plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
-});
-await apollo.start();
 const context = async () => ({
   models: new DataLoader((ids) => Promise.all(ids.map((id) => pai('GetModel', `/api/v1/models/${encodeURIComponent(id)}`, '')))),
   versions: new DataLoader((keys) =>
@@ -117,10 +105,4 @@ const context = async () => ({
     ),
   ),
 });
-app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
-
-process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
-process.on('disconnect', () => process.exit(0));
-
-await app.listen({ port: 0, host: '127.0.0.1' });
-process.send?.({ type: 'listening', port: app.server.address().port });
+await serveGraphQL({ typeDefs, resolvers }, { context });

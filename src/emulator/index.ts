@@ -128,6 +128,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     calls.length = 0;
     received = 0;
   };
+  const callCount = () => received;
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   /** Injected latencies still running; close() ends them so no timer outlives the emulator. */
@@ -210,7 +211,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const control = createControlApi({
     calls: () => calls,
-    callCount: () => received,
+    callCount,
     clearCalls,
     faults,
     reset: () => emulator.reset(),
@@ -285,7 +286,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     routes,
     calls,
-    callCount: () => received,
+    callCount,
     callsOf: (action) => (action ? calls.filter((c) => c.action === action) : [...calls]),
     faults,
     store,
