@@ -97,6 +97,22 @@ describe('identical reads in flight at the same time', () => {
     expect(h.actions()).toEqual(['GetModel']);
   });
 
+  it('a caller that left is told once; those still waiting, with or without a signal, get the error', async () => {
+    const release = h.hold('GetModel');
+    const leaving = new AbortController();
+    const staying = new AbortController();
+    const read = (signal?: AbortSignal) => h.upstream.call(ModelOps.GetModel, { path: { ModelId: 'no-such-model' } }, signal ? { signal } : {});
+    const calls = [read(leaving.signal), read(staying.signal), read()];
+    await until(() => sharedOf('GetModel') === 2);
+    leaving.abort();
+    release();
+    const [left, withSignal, without] = await Promise.allSettled(calls);
+    expect(left).toMatchObject({ status: 'rejected', reason: expect.any(OperationEndedError) });
+    for (const r of [withSignal, without]) expect(r).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'NOT_FOUND' } } });
+    expect((withSignal as PromiseRejectedResult).reason).toBe((without as PromiseRejectedResult).reason);
+    expect(h.actions()).toEqual(['GetModel']);
+  });
+
   it('the shared request is cancelled when every caller has left', async () => {
     const [id] = await firstModelIds(1);
     const release = h.hold('GetModel');
