@@ -83,8 +83,8 @@ interface Follower {
  * old generation; an old object that still pointed at the answer (a shared promise resolved
  * with it, say) would keep that answer, and all it points to, alive through every young
  * collection until the next full one, dead or not. With one shared promise per read, each
- * young collection under load copied 2.4 MB and promoted 1.5 MB where 0.5 and 0.1 MB were
- * live (`npm run bench`'s distinct 20-model lists): see the commit.
+ * young collection under load copied 2.3 MB and promoted 1.4 MB, where the bench's reference
+ * gateway's copied 0.5 and promoted 0.1 (`npm run bench`'s distinct 20-model lists).
  */
 interface InFlight extends Outcome {
   readonly scope: string;
