@@ -12,8 +12,9 @@
  * - Per operation, DataLoaders over GetModel and ListModelVersions; ListModels primes them. A
  *   model's fields wait for GetModel but its versions do not, so `model(id) { versions }` sends
  *   both calls at once, as pai-graph does.
- * - Upstream: undici `request` over one keep-alive Agent (pai-graph's read path), V3-signed with
- *   the gateway's own signer (dist/, so signing costs the same), every answer parsed as JSON.
+ * - Upstream: undici `request` over one keep-alive Agent (the simplest undici read; pai-graph's
+ *   reads use `dispatch`), V3-signed with the gateway's own signer (dist/, so signing costs the
+ *   same), every answer parsed as JSON.
  * - None of the rest: no input checks, auth, limits, cost, retries, timeouts, error mapping,
  *   coalescing across operations, metrics or logs.
  *

@@ -1,9 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { ErrorCode, OperationEndedError, UpstreamError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient, type UpstreamClient } from '../../src/core/upstream/client.js';
+import { createHttp, HeaderList } from '../../src/core/upstream/http.js';
 import { Ending } from '../../src/core/upstream/ending.js';
 import { createGovernor, parseQpsLimits } from '../../src/core/upstream/governor.js';
 import { defineOperation } from '../../src/core/upstream/operation.js';
@@ -14,7 +17,7 @@ import { ModelOps } from '../../src/models/index.js';
 
 /**
  * The upstream client as production runs it: no injected fetch, so reads go through undici's
- * `request` on the client's own Agent and writes through ky. Against the emulator, over real
+ * `dispatch` on the client's own Agent and writes through ky. Against the emulator, over real
  * sockets; no assertion depends on how fast the machine is.
  */
 
@@ -187,5 +190,86 @@ describe('upstream reads over undici', () => {
     const create = emulator.calls.find((c) => c.action === 'CreateModel');
     expect(create).toMatchObject({ method: 'POST', body: '{"Domain":"nlp","ModelName":"over-undici"}' });
     expect(create!.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('reading answers off the wire', () => {
+  /** A bare HTTP server answering each request with `answer`; it counts the requests it got. */
+  async function serve(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      answer(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+  const get = (url: string, signal?: Ending) => ({ method: 'GET' as const, url: new URL(url), headers: new HeaderList(['accept', 'application/json']), body: undefined, signal, timeout: 5_000 });
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('decodes an answer sent in pieces, a character split between them and a BOM in front, as one UTF-8 text', async () => {
+    const text = JSON.stringify({ RequestId: 'req-pieces', ModelName: '中文模型', Note: 'x'.repeat(100_000) });
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    // Cut inside the first three-byte character (after its first byte) and then in 1000-byte pieces.
+    const cut = bytes.indexOf(Buffer.from('中', 'utf8')) + 1;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-acs-request-id': 'hdr-1', 'x-twice': ['a', 'b'] });
+      void (async () => {
+        res.write(bytes.subarray(0, cut));
+        for (let at = cut; at < bytes.length; at += 1000) {
+          await tick();
+          res.write(bytes.subarray(at, Math.min(bytes.length, at + 1000)));
+        }
+        res.end();
+      })();
+    });
+    try {
+      const answer = await createHttp({ timeoutMs: 5_000 })(get(`${server.url}/answer?x=1`));
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe(text);
+      expect(answer.headers.get('x-acs-request-id')).toBe('hdr-1');
+      expect(answer.headers.get('x-twice')).toBe('a, b');
+      expect(server.seen).toEqual(['GET /answer?x=1']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an empty answer is an empty text; an answer cut off midway is an error, not a short text', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/empty') {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"RequestId":');
+      setImmediate(() => res.destroy());
+    });
+    try {
+      const http = createHttp({ timeoutMs: 5_000 });
+      expect(await http(get(`${server.url}/empty`))).toMatchObject({ status: 204, text: '' });
+      await expect(http(get(`${server.url}/cut`))).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a read whose operation ends before it has a socket is refused at once and never sent', async () => {
+    const server = await serve((_req, res) => res.end('{}'));
+    try {
+      const ending = new Ending();
+      // A fresh Agent: the request waits for its connection while the operation ends.
+      const pending = createHttp({ timeoutMs: 5_000 })(get(`${server.url}/never`, ending));
+      ending.abort(new OperationEndedError());
+      await expect(pending).rejects.toBeInstanceOf(OperationEndedError);
+      // Given the time to connect and write, nothing arrives.
+      for (let i = 0; i < 20; i += 1) await tick();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.seen).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
