@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 
@@ -46,9 +46,10 @@ export interface AuthSettings {
   readonly allowAnonymous: boolean;
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// One-shot hashes (crypto.hash): no Hash object per request.
+export const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 
 /** A check of a shared secret (e.g. the router's); with no secret configured, everyone passes. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
 import type { Redis } from 'ioredis';
 import { createCallerBudgets, type CallerBudgets, type ThrottleStatus } from './plugins/cost.js';
@@ -12,7 +12,7 @@ import { createCallerBudgets, type CallerBudgets, type ThrottleStatus } from './
 /** The cache Apollo's persisted queries take (its KeyValueCache). */
 export type DocumentCache = NonNullable<Exclude<ApolloServerOptions<BaseContext>['persistedQueries'], false | undefined>['cache']>;
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+const sha1 = (s: string) => hash('sha1', s, 'hex');
 
 // A leaky bucket per caller, refilled by `rate` per second, on Redis's clock. Numbers travel
 // as strings: Lua would truncate a fractional level returned as a number.

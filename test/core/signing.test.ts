@@ -49,6 +49,28 @@ describe('V3 canonical request', () => {
     expect(acsDate(new Date('2026-11-22T20:59:59.500Z'))).toBe('2026-11-22T20:59:59Z');
   });
 
+  it('signs a header sent more than once as its values sorted and joined by commas, whatever order they came in', () => {
+    const headers: [string, string][] = [
+      ['x-acs-b', '2'],
+      ['X-Acs-A', ' z '],
+      ['host', 'h.example'],
+      ['x-acs-a', 'y'],
+      ['Content-Type', 'application/json'],
+      ['accept', 'not signed'],
+      ['x-acs-a', 'a,b'],
+    ];
+    const expected = ['POST', '/', '', 'content-type:application/json\nhost:h.example\nx-acs-a:a,b,y,z\nx-acs-b:2\n', 'content-type;host;x-acs-a;x-acs-b', EMPTY_SHA256].join('\n');
+    expect(canonicalRequest({ method: 'POST', path: '', query: [], headers, payloadHash: EMPTY_SHA256 }).canonical).toBe(expected);
+    expect(canonicalRequest({ method: 'POST', path: '', query: [], headers: [...headers].reverse(), payloadHash: EMPTY_SHA256 }).canonical).toBe(expected);
+    // More headers than the insertion sort takes (33): the same rules through Array.prototype.sort.
+    const many: [string, string][] = Array.from({ length: 40 }, (_, i) => [`x-acs-h${String(39 - i).padStart(2, '0')}`, String(i % 3)]);
+    many.push(['x-acs-h05', 'b'], ['x-acs-h05', 'a']);
+    const block = canonicalRequest({ method: 'GET', path: '/', query: [], headers: many, payloadHash: EMPTY_SHA256 }).canonical.split('\n').slice(3, 43);
+    expect(block[0]).toBe('x-acs-h00:0');
+    expect(block[5]).toBe('x-acs-h05:1,a,b');
+    expect(block[39]).toBe('x-acs-h39:0');
+  });
+
   it('gives every request a nonce of 64 hex characters, never the same twice, across refills of its random pool', () => {
     const nonces = Array.from({ length: 1000 }, () => newNonce());
     for (const nonce of nonces) expect(nonce).toMatch(/^[0-9a-f]{64}$/);

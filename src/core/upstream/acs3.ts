@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { percentEncode, sortByKey, sortTexts } from './encoding.js';
 
 /**
@@ -13,7 +13,8 @@ export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 /** SHA-256 of no bytes: the `x-acs-content-sha256` of a request without a body. */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+/** Hex SHA-256 of a text (as UTF-8) or bytes, in one call: no Hash object per request. */
+export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex');
 
 let lastSecond = Number.NaN;
 let lastDate = '';
@@ -77,22 +78,33 @@ export function decodeQuery(raw: string): [string, string][] {
 const isSigned = (name: string) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-');
 
 const pairName = (pair: readonly [string, string]) => pair[0];
+const pairValue = (pair: readonly [string, string]) => pair[1];
 
 export function canonicalRequest(input: CanonicalInput): { canonical: string; signedHeaders: string } {
   const uri = input.path.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~') || '/';
   const query = sortByKey([...input.query], pairName)
     .map(([k, v]) => `${k}=${percentEncode(v)}`)
     .join('&');
-  const grouped = new Map<string, string[]>();
+  // The signed headers sorted by name (a stable sort); a name sent more than once signs its
+  // values sorted and joined by commas.
+  const signed: [string, string][] = [];
   for (const [rawName, value] of input.headers) {
     const name = rawName.toLowerCase();
-    if (!isSigned(name)) continue;
-    grouped.set(name, [...(grouped.get(name) ?? []), value.trim()]);
+    if (isSigned(name)) signed.push([name, value.trim()]);
   }
-  const names = sortTexts([...grouped.keys()]);
-  const headerBlock = names.map((n) => `${n}:${sortTexts(grouped.get(n)!).join(',')}\n`).join('');
-  const signedHeaders = names.join(';');
-  return { canonical: [input.method.toUpperCase(), uri, query, headerBlock, signedHeaders, input.payloadHash].join('\n'), signedHeaders };
+  sortByKey(signed, pairName);
+  let headerBlock = '';
+  let signedHeaders = '';
+  for (let i = 0; i < signed.length; ) {
+    const name = signed[i]![0];
+    let end = i + 1;
+    while (end < signed.length && signed[end]![0] === name) end += 1;
+    const value = end - i === 1 ? signed[i]![1] : sortTexts(signed.slice(i, end).map(pairValue)).join(',');
+    headerBlock += `${name}:${value}\n`;
+    signedHeaders += i === 0 ? name : `;${name}`;
+    i = end;
+  }
+  return { canonical: `${input.method.toUpperCase()}\n${uri}\n${query}\n${headerBlock}\n${signedHeaders}\n${input.payloadHash}`, signedHeaders };
 }
 
 /** The hex signature of a canonical request under an AccessKey secret. */

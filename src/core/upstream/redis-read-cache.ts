@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ReadCacheStore } from './read-cache.js';
 
@@ -50,7 +50,7 @@ export interface RedisReadCacheOptions {
   readonly onError: (operation: 'lookup' | 'store' | 'invalidate', err: Error) => void;
 }
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+const sha1 = (s: string) => hash('sha1', s, 'hex');
 
 export function createRedisReadCache({ redis, onError }: RedisReadCacheOptions): ReadCacheStore {
   redis.defineCommand('paiGraphCacheStore', { lua: STORE });
