@@ -159,19 +159,36 @@ export async function startEmulator(key: AccessKeyPair): Promise<{ child: ChildP
   return { child, url };
 }
 
-/** `node dist/main.js`, configured only by environment variables, as in production. */
-export async function startGateway(vars: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+/** `node dist/main.js` of this checkout (or of `root`), configured only by environment variables, as in production. */
+export async function startGateway(vars: Record<string, string>, nodeArgs: string[] = [], root = ROOT): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = track(
-    spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: ROOT, env: childEnv({ ...vars, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'ignore', 'inherit'] }),
-    'gateway',
+    spawn(process.execPath, [...nodeArgs, 'dist/main.js'], { cwd: root, env: childEnv({ ...vars, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'ignore', 'inherit'] }),
+    root === ROOT ? 'gateway' : `gateway of ${root}`,
   );
   await waitUntilUp(`http://127.0.0.1:${port}/healthz`, child, 'gateway');
   return { child, url: `http://127.0.0.1:${port}/graphql` };
 }
 
+/**
+ * Time the gateway has spent in garbage collection so far, in ms: the sum of its
+ * `pai_graph_nodejs_gc_duration_seconds` histogram (prom-client's default metrics, on /metrics,
+ * which asks for no token unless METRICS_TOKEN is set).
+ */
+export async function gatewayGcMs(graphqlUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+  let seconds = 0;
+  for (const match of text.matchAll(/^pai_graph_nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)) seconds += Number(match[1]);
+  return seconds * 1000;
+}
+
 /** A forked bench server (baseline or relay): it says `listening` with its port, and acknowledges each stored message with `stored`. */
-async function forkIpcServer(file: string, name: string, vars: Record<string, string>, execArgv: string[] = []): Promise<{ child: ChildProcess; url: string; store: (message: { type: string; operationName: string; [field: string]: unknown }) => Promise<void> }> {
+async function forkIpcServer(
+  file: string,
+  name: string,
+  vars: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<{ child: ChildProcess; url: string; store: (message: { type: string; operationName: string; [field: string]: unknown }) => Promise<void>; gcMs: () => Promise<number> }> {
   // Plain node unless told otherwise: fork would pass tsx's loader flags on; execArgv: [] does not.
   const child = track(fork(`${ROOT}bench/${file}`, [], { cwd: ROOT, execArgv, env: childEnv(vars), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }), name);
   const port = await new Promise<number>((resolve, reject) => {
@@ -194,6 +211,17 @@ async function forkIpcServer(file: string, name: string, vars: Record<string, st
         child.on('message', onMessage);
         child.send(message);
       }),
+    gcMs: () =>
+      new Promise<number>((resolve) => {
+        const onMessage = (m: { type?: string; ms?: number }) => {
+          if (m.type === 'gc') {
+            child.off('message', onMessage);
+            resolve(m.ms ?? NaN);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'gc' });
+      }),
   };
 }
 
@@ -202,12 +230,14 @@ export interface Baseline {
   readonly url: string;
   /** Makes the baseline answer operation `operationName` with these `variables` with `data`. */
   serve(operationName: string, variables: Record<string, unknown>, data: unknown): Promise<void>;
+  /** Time it has spent in garbage collection so far, in ms. */
+  gcMs(): Promise<number>;
 }
 
 /** bench/baseline.mjs under plain node. */
 export async function startBaseline(): Promise<Baseline> {
-  const { child, url, store } = await forkIpcServer('baseline.mjs', 'baseline', { NODE_ENV: 'production' });
-  return { child, url, serve: (operationName, variables, data) => store({ type: 'data', operationName, variables, data }) };
+  const { child, url, store, gcMs } = await forkIpcServer('baseline.mjs', 'baseline', { NODE_ENV: 'production' });
+  return { child, url, serve: (operationName, variables, data) => store({ type: 'data', operationName, variables, data }), gcMs };
 }
 
 export interface Relay {
@@ -228,13 +258,18 @@ export async function startRelay(upstream: string, key: AccessKeyPair): Promise<
  * undici, nothing else), calling `upstream` signed with `key`, run with the gateway's
  * NODE_OPTIONS so both have the same heap.
  */
-export async function startReference(upstream: string, key: AccessKeyPair, nodeOptions: string): Promise<{ child: ChildProcess; url: string }> {
-  const { child, url } = await forkIpcServer('reference.mjs', 'reference', {
-    NODE_ENV: 'production',
-    BENCH_UPSTREAM: upstream,
-    BENCH_ACCESS_KEY_ID: key.id,
-    BENCH_ACCESS_KEY_SECRET: key.secret,
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-  });
-  return { child, url };
+export async function startReference(upstream: string, key: AccessKeyPair, nodeOptions: string, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string; gcMs: () => Promise<number> }> {
+  const { child, url, gcMs } = await forkIpcServer(
+    'reference.mjs',
+    'reference',
+    {
+      NODE_ENV: 'production',
+      BENCH_UPSTREAM: upstream,
+      BENCH_ACCESS_KEY_ID: key.id,
+      BENCH_ACCESS_KEY_SECRET: key.secret,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    },
+    nodeArgs,
+  );
+  return { child, url, gcMs };
 }

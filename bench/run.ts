@@ -33,11 +33,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDirectClient, createHttpClient, type RecordedCall } from './http.js';
 import { imageNodeOptions } from './image.js';
-import { cpuMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startReference, startRelay, stop, stopChildren } from './processes.js';
+import { cpuMs, gatewayGcMs, machineCpuMs, memoryMb, peakRssDuring, ROOT, startBaseline, startEmulator, startGateway, startReference, startRelay, stop, stopChildren } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,6 +53,7 @@ const { values: args } = parseArgs({
     'gateway-env': { type: 'string', multiple: true, default: [] },
     build: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    against: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -67,7 +69,9 @@ if (args.help) {
   --coalesce-latency-ms MS  its latency during the 100-concurrent step, so all 100 overlap (default 250)
   --gateway-env K=V         extra gateway variable, repeatable (e.g. UPSTREAM_CONCURRENCY=20)
   --build                   rebuild dist/ even if it was compiled from the current sources
-  --cpu-prof                write a V8 CPU profile of the gateway (node --cpu-prof) and print where
+  --cpu-prof                write V8 CPU profiles of the gateway and the reference gateway (node --cpu-prof) and print where
+  --against DIR             also run the gateway of another checkout (DIR/dist/main.js, built there) in every throughput
+                            round, and print this build's CPU per operation against it (an A/B of two builds; use more --rounds)
 `);
   process.exit(0);
 }
@@ -81,6 +85,8 @@ const coalesceLatencyMs = Number(args['coalesce-latency-ms']);
 for (const [name, value, min] of [['seconds', seconds, 0.1], ['connections', connections, 1], ['rounds', rounds, 1], ['warmup', warmupSeconds, 0], ['latency-ms', latencyMs, 0], ['latency-samples', latencySamples, 1], ['coalesce-latency-ms', coalesceLatencyMs, 0]] as const) {
   if (!(value >= min)) throw new Error(`--${name} must be a number of at least ${min}`);
 }
+const againstRoot = args.against === undefined ? undefined : `${resolve(args.against)}/`;
+if (againstRoot && !existsSync(join(againstRoot, 'dist/main.js'))) throw new Error(`--against ${args.against}: no dist/main.js there; build that checkout first (npm ci, or npm run build)`);
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const started = Date.now();
 
@@ -223,10 +229,14 @@ const profileDir = join(os.tmpdir(), `pai-graph-bench-prof-${process.pid}`);
 const gateway = await startGateway(gatewayVars, args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
 const baseline = await startBaseline();
 const relay = await startRelay(emulator.url, KEY);
-const reference = await startReference(emulator.url, KEY, gatewayVars.NODE_OPTIONS ?? '');
+const reference = await startReference(emulator.url, KEY, gatewayVars.NODE_OPTIONS ?? '', args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, 'reference')] : []);
 const gatewayPid = gateway.child.pid!;
 const baselinePid = baseline.child.pid!;
 const referencePid = reference.child.pid!;
+const gatewayGc = () => gatewayGcMs(gateway.url);
+/** The other checkout's gateway (--against), measured in the same rounds. */
+const other = againstRoot ? await startGateway(gatewayVars, [], againstRoot) : undefined;
+const otherGc = () => gatewayGcMs(other!.url);
 const idleRssMb = memoryMb(gatewayPid, 'VmRSS');
 const baselineIdleRssMb = memoryMb(baselinePid, 'VmRSS');
 const referenceIdleRssMb = memoryMb(referencePid, 'VmRSS');
@@ -261,6 +271,8 @@ if (!demoModels.withThreeVersions) throw new Error('the demo data has no model w
 
 interface Throughput {
   cpuMsPerOp: number;
+  /** Of that, time in garbage collection (the process's own gc performance entries). */
+  gcMsPerOp: number;
   /** Operations completed per second while all connections were busy. */
   rps: number;
   peakRssMb: number;
@@ -277,6 +289,8 @@ interface Rounds {
   baseline: Throughput[];
   /** The reference gateway (bench/reference.mjs). */
   reference: Throughput[];
+  /** The other checkout's gateway (--against); empty without it. */
+  other: Throughput[];
 }
 
 interface Row {
@@ -316,12 +330,14 @@ interface Request {
  * after. (autocannon's duration mode would abandon the operations in flight at the end, a
  * large share when one takes a second, as query 3 can.)
  */
-async function load(url: string, headers: Record<string, string>, requests: readonly Request[], pid: number, duration: number): Promise<Throughput> {
+async function load(url: string, headers: Record<string, string>, requests: readonly Request[], pid: number, gcMs: () => Promise<number>, duration: number): Promise<Throughput> {
   await control.clearCalls(); // counts this phase's calls, and keeps the emulator's call log (and memory) small
   const client = createHttpClient(connections);
   let ops = 0;
   let inTime = 0;
   let bad = 0;
+  // Asked outside the CPU window: answering costs the server a little CPU of its own.
+  const gcBefore = await gcMs();
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
   const deadline = started + duration * 1000;
@@ -339,8 +355,9 @@ async function load(url: string, headers: Record<string, string>, requests: read
     ),
   );
   const cpu = cpuMs(pid) - cpuBefore;
+  const gc = (await gcMs()) - gcBefore;
   client.close();
-  return { cpuMsPerOp: cpu / ops, rps: inTime / duration, peakRssMb: peakMb, bad, ops, callsPerOp: (await control.callCount()) / ops };
+  return { cpuMsPerOp: cpu / ops, gcMsPerOp: gc / ops, rps: inTime / duration, peakRssMb: peakMb, bad, ops, callsPerOp: (await control.callCount()) / ops };
 }
 
 /**
@@ -365,6 +382,10 @@ async function expectedAnswer(query: Query, variables: Record<string, unknown> |
   const fromReference = await post(reference.url, baselineHeaders);
   if (fromReference.status !== 200 || !verify(fromReference.body)) {
     throw new Error(`query ${query.n}: the reference gateway answered ${fromReference.status} with other data than the gateway: ${fromReference.body.slice(0, 500)}`);
+  }
+  if (other) {
+    const fromOther = await post(other.url, gatewayHeaders);
+    if (fromOther.status !== 200 || !verify(fromOther.body)) throw new Error(`query ${query.n}: the gateway of ${againstRoot} answered ${fromOther.status} with other data: ${fromOther.body.slice(0, 500)}`);
   }
   return { body, verify, sameData, answer: answer.body };
 }
@@ -394,9 +415,10 @@ async function measure(query: Query): Promise<Row> {
   await relay.plan(query.operationName, plan, main.answer);
 
   log(`query ${query.n}: warm-up`);
-  await load(gateway.url, gatewayHeaders, [main], gatewayPid, warmupSeconds);
-  await load(baseline.url, baselineHeaders, [main], baselinePid, warmupSeconds);
-  await load(reference.url, baselineHeaders, [main], referencePid, warmupSeconds);
+  await load(gateway.url, gatewayHeaders, [main], gatewayPid, gatewayGc, warmupSeconds);
+  await load(baseline.url, baselineHeaders, [main], baselinePid, baseline.gcMs, warmupSeconds);
+  await load(reference.url, baselineHeaders, [main], referencePid, reference.gcMs, warmupSeconds);
+  if (other) await load(other.url, gatewayHeaders, [main], other.child.pid!, otherGc, warmupSeconds);
   for (let i = 0; i < 50 && minCalls; i++) {
     await direct.run(plan);
     check(await post(relay.url, baselineHeaders), 'the relay');
@@ -431,18 +453,19 @@ async function measure(query: Query): Promise<Row> {
     referenceLatency.push(performance.now() - t);
   }
 
-  const identical: Rounds = { gateway: [], baseline: [], reference: [] };
-  const distinct: Rounds | undefined = variants && { gateway: [], baseline: [], reference: [] };
+  const identical: Rounds = { gateway: [], baseline: [], reference: [], other: [] };
+  const distinct: Rounds | undefined = variants && { gateway: [], baseline: [], reference: [], other: [] };
   const phases = (rounds: Rounds, requests: readonly Request[]) => [
-    async () => rounds.gateway.push(await load(gateway.url, gatewayHeaders, requests, gatewayPid, seconds)),
-    async () => rounds.baseline.push(await load(baseline.url, baselineHeaders, requests, baselinePid, seconds)),
-    async () => rounds.reference.push(await load(reference.url, baselineHeaders, requests, referencePid, seconds)),
+    async () => rounds.gateway.push(await load(gateway.url, gatewayHeaders, requests, gatewayPid, gatewayGc, seconds)),
+    async () => rounds.baseline.push(await load(baseline.url, baselineHeaders, requests, baselinePid, baseline.gcMs, seconds)),
+    async () => rounds.reference.push(await load(reference.url, baselineHeaders, requests, referencePid, reference.gcMs, seconds)),
+    ...(other ? [async () => void rounds.other.push(await load(other.url, gatewayHeaders, requests, other.child.pid!, otherGc, seconds))] : []),
   ];
   for (let r = 0; r < rounds; r++) {
     for (const [kind, rows, requests] of [['identical', identical, [main]], ...(distinct && variants ? [['distinct', distinct, variants] as const] : [])] as const) {
       log(`query ${query.n}: throughput at ${connections} connections, ${kind} operations, round ${r + 1} of ${rounds}`);
-      // Each round starts with the next server (gateway, baseline, reference; then baseline,
-      // reference, gateway; ...), so a drift in the machine favours none of them.
+      // Each round starts with the next server (gateway, baseline, reference[, other]; then
+      // baseline, reference, ..., gateway; ...), so a drift in the machine favours none of them.
       const run = phases(rows, requests);
       for (let i = 0; i < run.length; i++) await run[(r + i) % run.length]!();
     }
@@ -506,8 +529,9 @@ const machineAfter = machineCpuMs();
 const othersShare = (machineAfter.busy - machineBefore.busy - (ownCpuMs() - ownBefore)) / (machineAfter.total - machineBefore.total);
 
 if (args['cpu-prof']) {
-  await stop(gateway.child); // the profile is written on exit
-  log(`gateway CPU profile written to ${profileDir}/`);
+  // The profiles are written on exit.
+  await Promise.all([stop(gateway.child), stop(reference.child)]);
+  log(`CPU profiles written: the gateway's to ${profileDir}/, the reference gateway's to ${join(profileDir, 'reference')}/`);
 }
 http.close();
 stopChildren();
@@ -571,7 +595,7 @@ out.push(
   `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}. ` +
     `Emulator latency ${latencyMs} ms per call; ${seconds} s per measured phase, ${warmupSeconds} s warm-up, ${connections} connections, ${rounds} interleaved gateway/baseline/reference rounds (median); ` +
     `gateway: dist/main.js, NODE_ENV=production, ${gatewayVars.NODE_OPTIONS ? `NODE_OPTIONS=${gatewayVars.NODE_OPTIONS}` : 'no NODE_OPTIONS'}, V3-signed upstream calls, a caller token${args['gateway-env'].length ? `, ${args['gateway-env'].join(' ')}` : ''}; ` +
-    `baseline: bare Apollo Server on Fastify, same schema, data from memory; reference: Apollo Server on Fastify + DataLoader + undici, the same upstream calls and nothing else, the gateway's NODE_OPTIONS. ` +
+    `baseline: bare Apollo Server on Fastify, same schema, data from memory; reference: Apollo Server on Fastify + DataLoader + undici, the same upstream calls and nothing else, the gateway's NODE_OPTIONS. ${other ? `Also the gateway of \`${args.against}\` in every throughput round. ` : ''}` +
     `Other processes used ${fmt(Math.max(0, othersShare) * 100, 0)}% of the machine's CPU during the run (load average ${fmt(loadAverage, 1)} at its start).`,
 );
 out.push('');
@@ -611,19 +635,41 @@ for (const s of summary) {
 out.push('');
 out.push('Each throughput round (identical operations: every connection sends the same one; distinct: each connection its own variant, so no two share an upstream read):');
 out.push('');
-out.push('| # | operations | gateway CPU ms/op by round | baseline CPU ms/op by round | reference CPU ms/op by round | operations per round (gateway / baseline / reference) | upstream calls/op, median (gateway / reference) | failed or wrong answers |');
-out.push('|---|---|---|---|---|---|---|---|');
+out.push(
+  '| # | operations | gateway CPU ms/op by round | baseline CPU ms/op by round | reference CPU ms/op by round | of which GC, median (gateway / baseline / reference) | operations per round (gateway / baseline / reference) | upstream calls/op, median (gateway / reference) | failed or wrong answers |',
+);
+out.push('|---|---|---|---|---|---|---|---|---|');
 for (const s of summary) {
   for (const [kind, l] of [['identical', s.identical], ['distinct', s.distinct]] as const) {
     if (!l) continue;
     const runs = [l.rounds.gateway, l.rounds.baseline, l.rounds.reference];
     out.push(
-      `| ${s.row.query.n} | ${kind} | ${runs.map((r) => r.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')).join(' | ')} | ${runs.map((r) => r.map((t) => t.ops).join(', ')).join(' / ')} | ` +
+      `| ${s.row.query.n} | ${kind} | ${runs.map((r) => r.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ')).join(' | ')} | ${runs.map((r) => fmt(median(r.map((t) => t.gcMsPerOp)), 3)).join(' / ')} | ` +
+        `${runs.map((r) => r.map((t) => t.ops).join(', ')).join(' / ')} | ` +
         `${fmt(l.gatewayCalls, 2)} / ${fmt(l.referenceCalls, 2)} | ${runs.flat().reduce((n, t) => n + t.bad, 0)} |`,
     );
   }
 }
 out.push('');
+if (other) {
+  out.push(`This build's gateway against the gateway of \`${args.against}\` (same settings), measured in the same rounds: CPU ms/op by round, the ratio of the medians, and GC ms/op (medians):`);
+  out.push('');
+  out.push('| # | operations | this build, by round | the other build, by round | this / other | of which GC (this / other) |');
+  out.push('|---|---|---|---|---|---|');
+  for (const s of summary) {
+    for (const [kind, l] of [['identical', s.identical], ['distinct', s.distinct]] as const) {
+      if (!l) continue;
+      const byRound = (runs: Throughput[]) => runs.map((t) => fmt(t.cpuMsPerOp, 3)).join(', ');
+      const mid = (runs: Throughput[], f: (t: Throughput) => number) => median(runs.map(f));
+      const ratio = mid(l.rounds.gateway, (t) => t.cpuMsPerOp) / mid(l.rounds.other, (t) => t.cpuMsPerOp);
+      out.push(
+        `| ${s.row.query.n} | ${kind} | ${byRound(l.rounds.gateway)} | ${byRound(l.rounds.other)} | **${fmt(ratio, 3)}** | ` +
+          `${fmt(mid(l.rounds.gateway, (t) => t.gcMsPerOp), 3)} / ${fmt(mid(l.rounds.other, (t) => t.gcMsPerOp), 3)} |`,
+      );
+    }
+  }
+  out.push('');
+}
 const allSame = summary.every((s) => s.row.sameData);
 out.push(
   allSame
