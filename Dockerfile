@@ -29,7 +29,7 @@ COPY schema ./schema
 # full collection, 250-270 MB RSS under load in `npm run bench`; and a semi-space of 1 MB in a
 # 512Mi container, where nearly everything an operation in flight holds is promoted. A limit
 # under 2 GB makes V8 grow the old generation by a smaller factor, and 32 MB semi-spaces hold
-# what 20 concurrent operations have in flight: about 185 MB RSS under the same load, and a
+# what 20 concurrent operations have in flight: 185-210 MB RSS under the same load, and a
 # quarter less CPU for 20 models with their versions. Resize both with the memory limit.
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32"
 USER node

@@ -54,6 +54,7 @@ const { values: args } = parseArgs({
     build: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     against: { type: 'string' },
+    'against-env': { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
@@ -72,6 +73,8 @@ if (args.help) {
   --cpu-prof                write V8 CPU profiles of the gateway and the reference gateway (node --cpu-prof) and print where
   --against DIR             also run the gateway of another checkout (DIR/dist/main.js, built there) in every throughput
                             round, and print this build's CPU per operation against it (an A/B of two builds; use more --rounds)
+  --against-env K=V         extra variable for that other gateway only, repeatable: with --against . it is an A/B of two
+                            settings of this build (e.g. --against-env NODE_OPTIONS=--max-semi-space-size=16)
 `);
   process.exit(0);
 }
@@ -87,6 +90,7 @@ for (const [name, value, min] of [['seconds', seconds, 0.1], ['connections', con
 }
 const againstRoot = args.against === undefined ? undefined : `${resolve(args.against)}/`;
 if (againstRoot && !existsSync(join(againstRoot, 'dist/main.js'))) throw new Error(`--against ${args.against}: no dist/main.js there; build that checkout first (npm ci, or npm run build)`);
+if (args['against-env'].length && !againstRoot) throw new Error('--against-env needs --against (use --against . to compare two settings of this build)');
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const started = Date.now();
 
@@ -220,11 +224,17 @@ const gatewayVars: Record<string, string> = {
   // is several GB); `--gateway-env NODE_OPTIONS=` measures without it.
   NODE_OPTIONS: imageNodeOptions(),
 };
-for (const pair of args['gateway-env']) {
-  const eq = pair.indexOf('=');
-  if (eq < 1) throw new Error(`--gateway-env ${pair}: expected NAME=value`);
-  gatewayVars[pair.slice(0, eq)] = pair.slice(eq + 1);
+/** `--gateway-env` / `--against-env` pairs, NAME=value, laid over `vars`. */
+function withPairs(vars: Record<string, string>, option: string, pairs: readonly string[]): Record<string, string> {
+  const out = { ...vars };
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`--${option} ${pair}: expected NAME=value`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
 }
+Object.assign(gatewayVars, withPairs(gatewayVars, 'gateway-env', args['gateway-env']));
 const profileDir = join(os.tmpdir(), `pai-graph-bench-prof-${process.pid}`);
 const gateway = await startGateway(gatewayVars, args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
 const baseline = await startBaseline();
@@ -235,7 +245,8 @@ const baselinePid = baseline.child.pid!;
 const referencePid = reference.child.pid!;
 const gatewayGc = () => gatewayGcMs(gateway.url);
 /** The other checkout's gateway (--against), measured in the same rounds. */
-const other = againstRoot ? await startGateway(gatewayVars, [], againstRoot) : undefined;
+const otherVars = withPairs(gatewayVars, 'against-env', args['against-env']);
+const other = againstRoot ? await startGateway(otherVars, [], againstRoot) : undefined;
 const otherGc = () => gatewayGcMs(other!.url);
 const idleRssMb = memoryMb(gatewayPid, 'VmRSS');
 const baselineIdleRssMb = memoryMb(baselinePid, 'VmRSS');
@@ -652,10 +663,11 @@ for (const s of summary) {
 }
 out.push('');
 if (other) {
-  out.push(`This build's gateway against the gateway of \`${args.against}\` (same settings), measured in the same rounds: CPU ms/op by round, the ratio of the medians, and GC ms/op (medians):`);
+  const settings = args['against-env'].length ? `with ${args['against-env'].join(' ')}` : 'same settings';
+  out.push(`This build's gateway against the gateway of \`${args.against}\` (${settings}), measured in the same rounds: CPU ms/op by round, the ratio of the medians, GC ms/op (medians) and peak RSS:`);
   out.push('');
-  out.push('| # | operations | this build, by round | the other build, by round | this / other | of which GC (this / other) |');
-  out.push('|---|---|---|---|---|---|');
+  out.push('| # | operations | this build, by round | the other build, by round | this / other | of which GC (this / other) | peak RSS MB (this / other) |');
+  out.push('|---|---|---|---|---|---|---|');
   for (const s of summary) {
     for (const [kind, l] of [['identical', s.identical], ['distinct', s.distinct]] as const) {
       if (!l) continue;
@@ -664,7 +676,8 @@ if (other) {
       const ratio = mid(l.rounds.gateway, (t) => t.cpuMsPerOp) / mid(l.rounds.other, (t) => t.cpuMsPerOp);
       out.push(
         `| ${s.row.query.n} | ${kind} | ${byRound(l.rounds.gateway)} | ${byRound(l.rounds.other)} | **${fmt(ratio, 3)}** | ` +
-          `${fmt(mid(l.rounds.gateway, (t) => t.gcMsPerOp), 3)} / ${fmt(mid(l.rounds.other, (t) => t.gcMsPerOp), 3)} |`,
+          `${fmt(mid(l.rounds.gateway, (t) => t.gcMsPerOp), 3)} / ${fmt(mid(l.rounds.other, (t) => t.gcMsPerOp), 3)} | ` +
+          `${fmt(Math.max(...l.rounds.gateway.map((t) => t.peakRssMb)), 0)} / ${fmt(Math.max(...l.rounds.other.map((t) => t.peakRssMb)), 0)} |`,
       );
     }
   }
