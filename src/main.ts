@@ -102,7 +102,7 @@ async function main() {
     : undefined;
   const governor = createGovernor({ rules: config.upstream.qpsLimits, maxPauseMs: config.upstream.maxPauseMs, onWait: metrics.onGovernorWait, ...(rateLog ? { log: rateLog } : {}) });
   const cache = createReadCache(config.upstream.cache, redis, metrics, logger);
-  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, logger, governor, events: metrics.upstreamEvents, cache });
+  const upstream = createUpstreamClient({ origins: target.origins, signer, timeoutMs: config.upstream.timeoutMs, maxAnswerBytes: config.upstream.maxAnswerBytes, logger, governor, events: metrics.upstreamEvents, cache });
   const { tokensFile } = config.auth;
   const auth: AuthSettings = { ...config.auth, tokens: [...config.auth.tokens, ...(tokensFile ? readOrExit('GATEWAY_TOKENS_FILE', () => readTokensFile(tokensFile)) : [])] };
   if (auth.allowAnonymous) {

@@ -5,6 +5,7 @@ import { Secret } from './secret.js';
 import type { AccessKeyCredential } from './upstream/credentials.js';
 import { DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits, qpsFor, type QpsRule } from './upstream/governor.js';
 import type { ActionRule } from './upstream/action-rules.js';
+import { DEFAULT_MAX_ANSWER_MB } from './upstream/http.js';
 import { cachingEnabled, parseCacheTtls } from './upstream/read-cache.js';
 import { PRODUCT_NAMES, PRODUCTS, resolveOrigins, type ProductName } from './upstream/products.js';
 
@@ -88,6 +89,7 @@ const EnvSchema = z.object({
   ALIBABA_CLOUD_SECURITY_TOKEN: optional(token),
   PAI_CREDENTIALS_FILE: optional(z.string().trim().min(1)),
   UPSTREAM_TIMEOUT_MS: optional(int(100, 120_000)),
+  UPSTREAM_MAX_ANSWER_MB: optional(int(1, 512)),
   UPSTREAM_CONCURRENCY: optional(int(1, 100)),
   READINESS_CACHE_SECONDS: optional(int(1, 3600)),
   OPERATION_DEADLINE_MS: optional(int(500, 300_000)),
@@ -196,6 +198,8 @@ export interface Config {
   readonly target: UpstreamTarget | undefined;
   readonly upstream: {
     readonly timeoutMs: number;
+    /** Longest upstream answer read, in bytes (UPSTREAM_MAX_ANSWER_MB). */
+    readonly maxAnswerBytes: number;
     /** Upstream calls one GraphQL operation may have in flight at once. */
     readonly concurrency: number;
     /** How long /readyz reuses its upstream check. */
@@ -368,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     target,
     upstream: {
       timeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
+      maxAnswerBytes: (e.UPSTREAM_MAX_ANSWER_MB ?? DEFAULT_MAX_ANSWER_MB) * 1024 * 1024,
       concurrency: e.UPSTREAM_CONCURRENCY ?? defaultConcurrency(e.PAI_QPS_LIMITS ?? parseQpsLimits(DEFAULT_QPS_LIMITS)),
       readinessCacheMs: (e.READINESS_CACHE_SECONDS ?? 60) * 1000,
       deadlineMs: e.OPERATION_DEADLINE_MS ?? 15_000,

@@ -22,8 +22,12 @@ const CALLERS = 'web:web-token-0123456789:read;ci:ci-token-0123456789:read,write
 describe('loadConfig', () => {
   it('runs in demo mode with defaults when no upstream is configured', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ env: 'development', port: 4000, host: '0.0.0.0', target: undefined, upstream: { timeoutMs: 10000, concurrency: 25, cache: undefined }, redis: undefined });
+    expect(config).toMatchObject({ env: 'development', port: 4000, host: '0.0.0.0', target: undefined, upstream: { timeoutMs: 10000, maxAnswerBytes: 32 * 1024 * 1024, concurrency: 25, cache: undefined }, redis: undefined });
     expect(config.emulator).toMatchObject({ host: '127.0.0.1', port: undefined, demoData: true });
+  });
+
+  it('UPSTREAM_MAX_ANSWER_MB sets the longest answer read, in bytes', () => {
+    expect(loadConfig({ UPSTREAM_MAX_ANSWER_MB: '4' }).upstream.maxAnswerBytes).toBe(4 * 1024 * 1024);
   });
 
   it('targets one origin for every product with PAI_ENDPOINT and a bearer key', () => {
@@ -67,6 +71,8 @@ describe('loadConfig', () => {
     [{ PAI_REGION: 'cn-hangzhou' }, 'credentials are required when PAI_ENDPOINT, PAI_REGION or a PAI_*_ENDPOINT is set: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, PAI_CREDENTIALS_FILE, or DASHSCOPE_API_KEY'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV must be development, production or test'],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer between 100 and 120000'],
+    [{ UPSTREAM_MAX_ANSWER_MB: '0' }, 'UPSTREAM_MAX_ANSWER_MB must be an integer between 1 and 512 (got "0")'],
+    [{ UPSTREAM_MAX_ANSWER_MB: '1e3' }, 'UPSTREAM_MAX_ANSWER_MB must be an integer between 1 and 512 (got "1e3")'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
     [{ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES must be an integer between 1024 and 67108864 (got "100")'],
     [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS must be an integer between 100 and 120000 (got "0")'],

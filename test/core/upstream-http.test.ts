@@ -6,7 +6,7 @@ import { ErrorCode, OperationEndedError, UpstreamError } from '../../src/core/er
 import { createLogger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient, type UpstreamClient } from '../../src/core/upstream/client.js';
-import { createHttp, HeaderList } from '../../src/core/upstream/http.js';
+import { createHttp, HeaderList, HttpAnswerTooLargeError } from '../../src/core/upstream/http.js';
 import { Ending } from '../../src/core/upstream/ending.js';
 import { createGovernor, parseQpsLimits } from '../../src/core/upstream/governor.js';
 import { defineOperation } from '../../src/core/upstream/operation.js';
@@ -203,7 +203,16 @@ describe('reading answers off the wire', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    // Kept-alive sockets too, so closing does not wait for their idle timeout.
+    return {
+      url,
+      seen,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
   }
   const get = (url: string, signal?: Ending) => ({ method: 'GET' as const, url: new URL(url), headers: new HeaderList(['accept', 'application/json']), body: undefined, signal, timeout: 5_000 });
   const tick = () => new Promise((r) => setImmediate(r));
@@ -271,5 +280,87 @@ describe('reading answers off the wire', () => {
     } finally {
       await server.close();
     }
+  });
+
+  describe('an answer longer than UPSTREAM_MAX_ANSWER_MB', () => {
+    const LIMIT = 64 * 1024;
+    /**
+     * /declared says its length, one byte over the limit; /exact is the limit exactly, in
+     * pieces; /endless never ends, 16 KB a tick, until the client goes away. It counts the
+     * answers the client cut off before they ended.
+     */
+    async function oversize() {
+      let cutOff = 0;
+      const server = await serve((req, res) => {
+        res.on('close', () => {
+          if (!res.writableFinished) cutOff += 1;
+        });
+        if (req.url?.startsWith('/declared')) {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(LIMIT + 1) });
+          res.end(`"${'x'.repeat(LIMIT - 1)}"`);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (req.url?.startsWith('/exact')) {
+          res.write(`{"RequestId":"req-exact","Pad":"`);
+          res.end(`${'y'.repeat(LIMIT - 34)}"}`);
+          return;
+        }
+        const piece = 'z'.repeat(16 * 1024);
+        const pump = () => {
+          if (res.destroyed) return;
+          res.write(piece);
+          setImmediate(pump);
+        };
+        pump();
+      });
+      return { ...server, cutOff: () => cutOff };
+    }
+    const request = (method: 'GET' | 'POST', url: string) => ({ ...get(url), method, body: method === 'POST' ? '{}' : undefined, timeout: 60_000 });
+
+    it.each(['GET', 'POST'] as const)('%s: refused unread when it says so, cut off where it passes the limit otherwise, read whole at the limit', async (method) => {
+      const server = await oversize();
+      try {
+        const http = createHttp({ timeoutMs: 60_000, maxAnswerBytes: LIMIT });
+        const exact = await http(request(method, `${server.url}/exact`));
+        expect(Buffer.byteLength(exact.text)).toBe(LIMIT);
+        expect(JSON.parse(exact.text)).toMatchObject({ RequestId: 'req-exact' });
+        for (const path of ['/declared', '/endless']) {
+          const err = await errorOf(http(request(method, `${server.url}${path}`)));
+          expect(err).toBeInstanceOf(HttpAnswerTooLargeError);
+          expect(err).toMatchObject({ maxBytes: LIMIT, status: 200 });
+        }
+        // The endless answer is over for the server too: the client closed its connection.
+        while (server.cutOff() < 1) await tick();
+        expect(server.seen).toEqual([`${method} /exact`, `${method} /declared`, `${method} /endless`]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('is an UPSTREAM_CONTRACT error naming the limit, made once and not retried', async () => {
+      const server = await oversize();
+      const capped = createUpstreamClient({
+        origins: Object.fromEntries(PRODUCT_NAMES.map((p) => [p, `${server.url}/endless`])) as Record<ProductName, string>,
+        signer: createBearerSigner({ kind: 'bearer', apiKey: new Secret(API_KEY) }),
+        timeoutMs: 60_000,
+        maxAnswerBytes: LIMIT,
+        logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
+        governor: createGovernor({ rules: parseQpsLimits('*=1000') }),
+      });
+      try {
+        const err = await errorOf(capped.call(ModelOps.ListModels, { query: { PageNumber: 1, PageSize: 1 } }));
+        expect(err).toBeInstanceOf(UpstreamError);
+        expect((err as UpstreamError).code).toBe(ErrorCode.UPSTREAM_CONTRACT);
+        expect((err as UpstreamError).message).toBe('AIWorkSpace ListModels answered outside its contract: the answer is longer than 0.0625 MB (UPSTREAM_MAX_ANSWER_MB)');
+        expect((err as UpstreamError).upstream).toMatchObject({ action: 'ListModels', status: 200 });
+        expect(server.seen).toEqual(['GET /endless/api/v1/models?PageNumber=1&PageSize=1']);
+        expect(logs.some((l) => l.includes('cut off'))).toBe(true);
+        expect(logs.join('\n')).not.toContain(API_KEY);
+      } finally {
+        capped.breakers.shutdown();
+        await server.close();
+      }
+    });
   });
 });

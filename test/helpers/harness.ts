@@ -4,6 +4,7 @@ import { Secret } from '../../src/core/secret.js';
 import { createUpstreamClient, type UpstreamClient } from '../../src/core/upstream/client.js';
 import type { BreakerOptions } from '../../src/core/upstream/breaker.js';
 import { createGovernor, DEFAULT_MAX_PAUSE_MS, DEFAULT_QPS_LIMITS, parseQpsLimits } from '../../src/core/upstream/governor.js';
+import { DEFAULT_MAX_ANSWER_MB } from '../../src/core/upstream/http.js';
 import { PRODUCT_NAMES, type ProductName } from '../../src/core/upstream/products.js';
 import { staticCredentials, type AccessKeyCredential } from '../../src/core/upstream/credentials.js';
 import { createAccessKeySigner, createBearerSigner, type Signer } from '../../src/core/upstream/signer.js';
@@ -82,6 +83,8 @@ export async function startHarness(
   opts: {
     demoData?: boolean;
     timeoutMs?: number;
+    /** UPSTREAM_MAX_ANSWER_MB, in bytes (default: the gateway's). */
+    maxAnswerBytes?: number;
     concurrency?: number;
     /** `accessKey` (default): V3 signatures the emulator verifies; `bearer`: the seeds' API key. */
     auth?: 'accessKey' | 'bearer';
@@ -161,6 +164,7 @@ export async function startHarness(
         ? createBearerSigner({ kind: 'bearer', apiKey: new Secret(opts.apiKey ?? TEST_API_KEY) })
         : createAccessKeySigner({ credentials: staticCredentials(opts.accessKey ?? TEST_ACCESS_KEY) })),
     timeoutMs: opts.timeoutMs ?? 5000,
+    maxAnswerBytes: opts.maxAnswerBytes,
     logger,
     governor: createGovernor({ rules: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS, onWait: metrics.onGovernorWait, ...(opts.rateLog ? { log: opts.rateLog } : {}) }),
     events,
@@ -172,7 +176,7 @@ export async function startHarness(
     limits: { maxDepth: 12, maxAliases: 30, maxDirectives: 20, maxTokens: 5000, maxCost: 100, budget: 100_000, budgetRestoreRate: 50, ...opts.limits },
     http: { corsOrigins: opts.corsOrigins ?? [], introspection: opts.env !== 'production', graphiql: opts.graphiql ?? opts.env !== 'production', persistedDocuments: undefined, routerSecret: opts.routerSecret ? new Secret(opts.routerSecret) : undefined, metricsToken: opts.metricsToken ? new Secret(opts.metricsToken) : undefined },
     transport: { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, ...opts.transport },
-    upstream: { timeoutMs: opts.timeoutMs ?? 5000, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS },
+    upstream: { timeoutMs: opts.timeoutMs ?? 5000, maxAnswerBytes: opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024, concurrency: opts.concurrency ?? 8, readinessCacheMs: opts.readinessCacheMs ?? 60_000, deadlineMs: opts.deadlineMs ?? 15_000, qpsLimits: parseQpsLimits(opts.qpsLimits ?? DEFAULT_QPS_LIMITS), maxPauseMs: opts.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS },
     subscriptions: { pollMs: 5000, maxPerCaller: 20, maxConnections: 1000, ...opts.subscriptions } }, { upstream, logger, metrics, auth: opts.callers ?? { tokens: [], allowAnonymous: true }, trustedDocuments: opts.trustedDocuments, scheduler: opts.subscriptions?.scheduler, redis: opts.subscriptions?.redis, budgets: opts.budgets, telemetry: opts.telemetry });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

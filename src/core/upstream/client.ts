@@ -6,7 +6,7 @@ import { buildPath, encodeBody, encodeQuery } from './encoding.js';
 import { errorBodyOf, mapUpstreamError, readErrorBody, readRetryAfterMs } from './errors.js';
 import { parseAnswer } from './fast-parse.js';
 import { Ending, type EndSignal } from './ending.js';
-import { createHttp, HeaderList, HttpTimeoutError, type HeaderReader } from './http.js';
+import { createHttp, HeaderList, HttpAnswerTooLargeError, HttpTimeoutError, type HeaderReader } from './http.js';
 import type { CallInput, OperationSpec } from './operation.js';
 import { PRODUCTS, type ProductName } from './products.js';
 import type { Signer } from './signer.js';
@@ -22,6 +22,8 @@ export interface UpstreamClientOptions {
   readonly signer: Signer;
   /** Time limit of one attempt. */
   readonly timeoutMs: number;
+  /** Longest answer read, in bytes (UPSTREAM_MAX_ANSWER_MB); a longer one is cut off and is an UPSTREAM_CONTRACT error. */
+  readonly maxAnswerBytes?: number | undefined;
   readonly logger: Logger;
   /** QPS limits and throttling pauses (default: PAI's documented limits). */
   readonly governor?: Governor;
@@ -201,7 +203,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const { origins, signer, timeoutMs, logger } = options;
   const governor = options.governor ?? createGovernor({ rules: parseQpsLimits(DEFAULT_QPS_LIMITS) });
   const breakers = createBreakers(options.breaker, options.events?.onBreaker);
-  const http = createHttp({ timeoutMs, fetch: options.fetch });
+  const http = createHttp({ timeoutMs, maxAnswerBytes: options.maxAnswerBytes, fetch: options.fetch });
 
   /**
    * The wait the answer's headers name, capped at the governor's longest pause: the gateway
@@ -230,6 +232,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (err instanceof HttpTimeoutError) {
         logger.warn({ upstream: describeCall(op, built.url, opts), ms }, 'upstream call timed out');
         throw new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, `${op.product} did not answer ${op.action} within ${timeout} ms`, { product: op.product, action: op.action });
+      }
+      if (err instanceof HttpAnswerTooLargeError) {
+        logger.error({ upstream: { ...describeCall(op, built.url, opts), status: err.status }, ms, maxBytes: err.maxBytes }, 'upstream answer longer than UPSTREAM_MAX_ANSWER_MB; cut off');
+        throw contractError(op, err.status, undefined, `the answer is longer than ${err.maxBytes / 1024 / 1024} MB (UPSTREAM_MAX_ANSWER_MB)`);
       }
       if (opts.signal?.aborted) throw err;
       logger.warn({ upstream: describeCall(op, built.url, opts), ms, err: { name: (err as Error).name, message: (err as Error).message } }, 'upstream unreachable');

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import ky, { TimeoutError, type Options as KyOptions } from 'ky';
 import { Agent, type Dispatcher } from 'undici';
 import { asAbortSignal, type EndSignal } from './ending.js';
@@ -18,6 +19,9 @@ import type { HttpMethod } from './operation.js';
  * Writes (POST, PUT, DELETE) stay on ky over fetch, with the same Agent underneath: they are
  * rare, and ky is the client the design names. A `fetch` given in the options (tests script
  * the upstream with one) carries every call, reads included.
+ *
+ * Either way an answer is read no further than the limit it is given (UPSTREAM_MAX_ANSWER_MB):
+ * past it the exchange is cut off and the read fails with HttpAnswerTooLargeError.
  */
 
 /** The answer of one request: status, headers and the body as text. */
@@ -88,6 +92,24 @@ export interface HttpRequest {
 export class HttpTimeoutError extends Error {
   override name = 'HttpTimeoutError';
 }
+
+/** The answer was longer than the gateway reads (UPSTREAM_MAX_ANSWER_MB); the exchange was cut off. */
+export class HttpAnswerTooLargeError extends Error {
+  override name = 'HttpAnswerTooLargeError';
+  constructor(
+    readonly maxBytes: number,
+    readonly status: number,
+  ) {
+    super(`the answer is longer than ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * UPSTREAM_MAX_ANSWER_MB's default. PAI's largest pages (100 algorithms with their specs, 100
+ * evaluation results) are a few MB; a longer answer is a fault, and reading it whole would
+ * cost the heap what the gateway keeps for everything else.
+ */
+export const DEFAULT_MAX_ANSWER_MB = 32;
 
 export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>;
 
@@ -180,6 +202,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly signal: AttemptSignal,
+    private readonly maxBytes: number,
     private readonly resolve: (answer: HttpAnswer) => void,
     private readonly reject: (err: unknown) => void,
   ) {
@@ -194,14 +217,26 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.signal.aborted) controller.abort(asError(this.signal.reason));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode;
     this.headers = headers;
+    // An answer that says it is too long is refused before its body is read.
+    const declared = headers['content-length'];
+    if (typeof declared === 'string' && Number(declared) > this.maxBytes) this.tooLarge(controller);
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
     this.length += chunk.length;
+    if (this.length > this.maxBytes) return this.tooLarge(controller);
+    this.chunks.push(chunk);
+  }
+
+  /** Cuts the exchange off (undici closes the socket) and fails the read. */
+  private tooLarge(controller: Dispatcher.DispatchController): void {
+    const error = new HttpAnswerTooLargeError(this.maxBytes, this.status);
+    this.fail(error);
+    controller.abort(error);
   }
 
   onResponseEnd(): void {
@@ -228,7 +263,36 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   }
 }
 
-export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | undefined }): HttpSend {
+/**
+ * A fetch answer's body as text, read no further than `maxBytes`: an answer that says it is
+ * longer is refused unread, and one that turns out longer is cancelled at that point. Decoded
+ * as `Response.text()` decodes (UTF-8, a leading BOM dropped).
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes || !response.body) {
+    await response.body?.cancel();
+    if (declared > maxBytes) throw new HttpAnswerTooLargeError(maxBytes, response.status);
+    return '';
+  }
+  const reader = (response.body as WebReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw new HttpAnswerTooLargeError(maxBytes, response.status);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks, length));
+}
+
+export function createHttp(options: { timeoutMs: number; maxAnswerBytes?: number | undefined; fetch?: typeof fetch | undefined }): HttpSend {
+  const maxBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024;
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   // fetch passes init options it does not know (here `dispatcher`) through, so ky's writes
   // share the Agent's sockets.
@@ -237,7 +301,7 @@ export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | 
   async function viaKy(req: HttpRequest): Promise<HttpAnswer> {
     try {
       const response = await kyHttp(req.url, { method: req.method, headers: [...req.headers], body: req.body, signal: asAbortSignal(req.signal), timeout: req.timeout });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      return { status: response.status, headers: response.headers, text: await readCapped(response, maxBytes) };
     } catch (err) {
       throw err instanceof TimeoutError ? new HttpTimeoutError() : err;
     }
@@ -246,7 +310,7 @@ export function createHttp(options: { timeoutMs: number; fetch?: typeof fetch | 
   function viaUndici(req: HttpRequest): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const signal = new AttemptSignal(req.signal, req.timeout);
-      const reader = new AnswerReader(signal, resolve, reject);
+      const reader = new AnswerReader(signal, maxBytes, resolve, reject);
       // An operation that ended while the attempt was being signed sends nothing.
       if (signal.aborted) return reader.fail(signal.reason);
       try {
