@@ -89,6 +89,29 @@ describe('upstream faults become typed GraphQL errors', () => {
     expect(r.body.errors![0]!.message).toBe('AIWorkSpace ListModels answered outside its contract: the body is not JSON');
   });
 
+  it('an answer longer than UPSTREAM_MAX_ANSWER_MB is UPSTREAM_CONTRACT on its field alone, made once', async () => {
+    const small = await startHarness({ auth: 'bearer', maxAnswerBytes: 4096 });
+    try {
+      small.emulator.faults.add({ action: 'ListModels', body: { RequestId: 'REQ-LONG-1', TotalCount: 1, Models: [{ ModelId: 'model-1', ModelName: 'x'.repeat(5000) }] }, times: 1 });
+      const r = await small.gql(`{ models(first: 3) { nodes { id } } __typename }`);
+      expect(r.status).toBe(200);
+      expect(r.body.data).toEqual({ models: null, __typename: 'Query' });
+      expect(r.body.errors).toHaveLength(1);
+      expect(r.body.errors![0]).toMatchObject({
+        path: ['models'],
+        message: 'AIWorkSpace ListModels answered outside its contract: the answer is longer than 0.00390625 MB (UPSTREAM_MAX_ANSWER_MB)',
+        extensions: { code: 'UPSTREAM_CONTRACT', upstream: { product: 'AIWorkSpace', action: 'ListModels', status: 200 } },
+      });
+      expect(small.actions()).toEqual(['ListModels']);
+      // Within the limit, the same read is answered.
+      const ok = await small.gql(`{ models(first: 1) { nodes { id } } }`);
+      expect(ok.body.errors).toBeUndefined();
+      expect(small.actions()).toEqual(['ListModels', 'ListModels']);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a JSON body of the wrong shape is UPSTREAM_CONTRACT naming the field path and the RequestId', async () => {
     h.emulator.faults.add({ action: 'ListModels', body: { RequestId: 'REQ-SHAPE-1', TotalCount: 2, Models: [{ ModelId: 'model-1', ModelName: 'ok' }, { ModelId: 'model-2', ModelName: 42 }] }, times: 1 });
     const r = await h.gql(LIST);
