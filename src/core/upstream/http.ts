@@ -269,12 +269,11 @@ class AnswerReader implements Dispatcher.DispatchHandler {
  * as `Response.text()` decodes (UTF-8, a leading BOM dropped).
  */
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes || !response.body) {
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
     await response.body?.cancel();
-    if (declared > maxBytes) throw new HttpAnswerTooLargeError(maxBytes, response.status);
-    return '';
+    throw new HttpAnswerTooLargeError(maxBytes, response.status);
   }
+  if (!response.body) return '';
   const reader = (response.body as WebReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
