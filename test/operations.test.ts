@@ -35,6 +35,25 @@ describe('/metrics', () => {
     expect(text).toContain('# TYPE pai_graph_breaker_state gauge');
     expect(text).toContain('# TYPE pai_graph_governor_waits_total counter');
   });
+
+  it('measures upstream answers in bytes as received, not in decoded characters', async () => {
+    // An answer outside the contract is still read whole, so its length is known exactly.
+    const body = { RequestId: 'size-probe', Tensorboards: '训练曲线' };
+    h.emulator.faults.add({ action: 'ListTensorboards', body, times: 1 });
+    h.resetCalls();
+    const r = await h.gql(`{ tensorboards { totalCount } }`);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_CONTRACT');
+    expect(h.actions()).toEqual(['ListTensorboards']);
+
+    const text = await metricsText();
+    const series = 'product="pai-dlc",action="ListTensorboards"';
+    expect(value(text, `pai_graph_upstream_answer_bytes_count{${series}}`)).toBe(1);
+    // Four CJK characters are 12 bytes in UTF-8 (and 4 UTF-16 code units).
+    expect(value(text, `pai_graph_upstream_answer_bytes_sum{${series}}`)).toBe(Buffer.byteLength(JSON.stringify(body)));
+    expect(value(text, `pai_graph_upstream_answer_bytes_bucket{le="1024",${series}}`)).toBe(1);
+    // The earlier test's 503 answer and its retry are both measured.
+    expect(value(text, 'pai_graph_upstream_answer_bytes_count{product="PaiStudio",action="ListAlgorithms"}')).toBe(2);
+  });
 });
 
 describe('request ids', () => {

@@ -5,7 +5,7 @@ import type { ProductName } from './upstream/products.js';
 
 /**
  * Prometheus metrics (prom-client) for /metrics: GraphQL operations by name and outcome with
- * latency, upstream calls by product, action and status with latency, retries, governor
+ * latency, upstream calls by product, action and status with latency and answer size, retries, governor
  * waits, breaker state and loader cache hits. One registry per server, so tests and
  * several servers in one process never share counters.
  */
@@ -27,6 +27,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     help: 'Time of one upstream attempt.',
     labelNames: ['product', 'action'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const answerBytes = new Histogram({
+    name: 'pai_graph_upstream_answer_bytes',
+    help: 'Length of the upstream answers read whole, in bytes, by product and action (UPSTREAM_MAX_ANSWER_MB cuts off longer ones).',
+    labelNames: ['product', 'action'],
+    buckets: [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864],
     registers: [registry],
   });
   const retries = new Counter({ name: 'pai_graph_upstream_retries_total', help: 'Upstream retries by product, action and reason.', labelNames: ['product', 'action', 'reason'], registers: [registry] });
@@ -72,6 +79,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     onRetry: (e) => retries.inc({ product: e.product, action: e.action, reason: e.reason }),
     onBreaker: (product, state) => breakerState.set({ product }, state === 'open' ? 2 : state === 'halfOpen' ? 1 : 0),
     onShared: (e) => sharedReads.inc({ product: e.product, action: e.action, via: e.via }),
+    onAnswerSize: (e) => answerBytes.observe({ product: e.product, action: e.action }, e.bytes),
   };
 
   const plugin: ApolloServerPlugin = {

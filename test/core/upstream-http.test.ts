@@ -237,6 +237,8 @@ describe('reading answers off the wire', () => {
       const answer = await createHttp({ timeoutMs: 5_000 })(get(`${server.url}/answer?x=1`));
       expect(answer.status).toBe(200);
       expect(answer.text).toBe(text);
+      // The length as received: the BOM and every byte of the three-byte characters.
+      expect(answer.bytes).toBe(bytes.length);
       expect(answer.headers.get('x-acs-request-id')).toBe('hdr-1');
       expect(answer.headers.get('x-twice')).toBe('a, b');
       expect(server.seen).toEqual(['GET /answer?x=1']);
@@ -258,7 +260,7 @@ describe('reading answers off the wire', () => {
     });
     try {
       const http = createHttp({ timeoutMs: 5_000 });
-      expect(await http(get(`${server.url}/empty`))).toMatchObject({ status: 204, text: '' });
+      expect(await http(get(`${server.url}/empty`))).toMatchObject({ status: 204, text: '', bytes: 0 });
       await expect(http(get(`${server.url}/cut`))).rejects.toThrow();
     } finally {
       await server.close();
@@ -324,6 +326,7 @@ describe('reading answers off the wire', () => {
         const http = createHttp({ timeoutMs: 60_000, maxAnswerBytes: LIMIT });
         const exact = await http(request(method, `${server.url}/exact`));
         expect(Buffer.byteLength(exact.text)).toBe(LIMIT);
+        expect(exact.bytes).toBe(LIMIT);
         expect(JSON.parse(exact.text)).toMatchObject({ RequestId: 'req-exact' });
         for (const path of ['/declared', '/endless']) {
           const err = await errorOf(http(request(method, `${server.url}${path}`)));

@@ -159,6 +159,8 @@ export interface CallEvents {
   readonly onBreaker?: (product: ProductName, state: 'closed' | 'open' | 'halfOpen') => void;
   /** A read answered without an upstream call of its own: joined one in flight, or from the read cache. */
   readonly onShared?: (e: { product: ProductName; action: string; via: 'coalesced' | 'cache' }) => void;
+  /** An answer read whole, any status: its body's length in bytes. */
+  readonly onAnswerSize?: (e: { product: ProductName; action: string; bytes: number }) => void;
 }
 
 /** Send options inside the client: where the request writes its outcome. */
@@ -225,8 +227,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     let status: number;
     let responseHeaders: HeaderReader;
     let text: string;
+    let bytes: number;
     try {
-      ({ status, headers: responseHeaders, text } = await http({ method: op.method, url: built.url, headers, body: built.body, signal: opts.signal, timeout }));
+      ({ status, headers: responseHeaders, text, bytes } = await http({ method: op.method, url: built.url, headers, body: built.body, signal: opts.signal, timeout }));
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (err instanceof HttpTimeoutError) {
@@ -242,6 +245,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `${op.product} could not be reached for ${op.action}`, { product: op.product, action: op.action }, { cause: err });
     }
     const ms = Math.round(performance.now() - started);
+    options.events?.onAnswerSize?.({ product: op.product, action: op.action, bytes });
     const headerRequestId = responseHeaders.get('x-acs-request-id') ?? undefined;
 
     if (status < 200 || status > 299) {

@@ -29,6 +29,8 @@ export interface HttpAnswer {
   readonly status: number;
   readonly headers: HeaderReader;
   readonly text: string;
+  /** The body's length as received, in bytes (before decoding). */
+  readonly bytes: number;
 }
 
 /** The one thing the client asks of answer headers. */
@@ -247,7 +249,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.chunks = [];
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
     const start = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
-    this.resolve({ status: this.status, headers: new RecordHeaders(this.headers), text: body.toString('utf8', start) });
+    this.resolve({ status: this.status, headers: new RecordHeaders(this.headers), text: body.toString('utf8', start), bytes: length });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -268,12 +270,12 @@ class AnswerReader implements Dispatcher.DispatchHandler {
  * longer is refused unread, and one that turns out longer is cancelled at that point. Decoded
  * as `Response.text()` decodes (UTF-8, a leading BOM dropped).
  */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+async function readCapped(response: Response, maxBytes: number): Promise<{ text: string; bytes: number }> {
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
     await response.body?.cancel();
     throw new HttpAnswerTooLargeError(maxBytes, response.status);
   }
-  if (!response.body) return '';
+  if (!response.body) return { text: '', bytes: 0 };
   const reader = (response.body as WebReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -287,7 +289,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks, length));
+  return { text: new TextDecoder().decode(Buffer.concat(chunks, length)), bytes: length };
 }
 
 export function createHttp(options: { timeoutMs: number; maxAnswerBytes?: number | undefined; fetch?: typeof fetch | undefined }): HttpSend {
@@ -300,7 +302,7 @@ export function createHttp(options: { timeoutMs: number; maxAnswerBytes?: number
   async function viaKy(req: HttpRequest): Promise<HttpAnswer> {
     try {
       const response = await kyHttp(req.url, { method: req.method, headers: [...req.headers], body: req.body, signal: asAbortSignal(req.signal), timeout: req.timeout });
-      return { status: response.status, headers: response.headers, text: await readCapped(response, maxBytes) };
+      return { status: response.status, headers: response.headers, ...(await readCapped(response, maxBytes)) };
     } catch (err) {
       throw err instanceof TimeoutError ? new HttpTimeoutError() : err;
     }
