@@ -29,8 +29,9 @@ COPY schema ./schema
 # full collection, 250-270 MB RSS under load in `npm run bench`; and a semi-space of 1 MB in a
 # 512Mi container, where nearly everything an operation in flight holds is promoted. A limit
 # under 2 GB makes V8 grow the old generation by a smaller factor, and 32 MB semi-spaces hold
-# what 20 concurrent operations have in flight: 185-210 MB RSS under the same load, and a
-# quarter less CPU for 20 models with their versions. Resize both with the memory limit.
+# what 20 concurrent operations have in flight: 185-210 MB RSS under the same load on Node 20,
+# 237-243 MB on this image's Node 24 (README, Benchmark), and a quarter to two-fifths less CPU for
+# 20 models with their versions than 16 MB. Resize both with the memory limit.
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32"
 USER node
 EXPOSE 4000

@@ -214,8 +214,8 @@ describe('deploy/kubernetes: the Deployment', () => {
       expect(quantity(requests[r])).toBeGreaterThan(0);
       expect(quantity(requests[r])).toBeLessThanOrEqual(quantity(limits[r]));
     }
-    // The gateway is measured well under 200 MB RSS.
-    expect(quantity(requests.memory)).toBeGreaterThanOrEqual(200 * 1000 ** 2);
+    // At least the peak measured under the benchmark's load on the image's Node 24 (243 MB).
+    expect(quantity(requests.memory)).toBeGreaterThanOrEqual(245 * 1000 ** 2);
   });
 
   it("sizes V8's heap as the image does (what the bench measures), within the memory limit", () => {
