@@ -5,9 +5,9 @@ import type { ProductName } from './upstream/products.js';
 
 /**
  * Prometheus metrics (prom-client) for /metrics: GraphQL operations by name and outcome with
- * latency, upstream calls by product, action and status with latency and answer size, retries, governor
- * waits, breaker state and loader cache hits. One registry per server, so tests and
- * several servers in one process never share counters.
+ * latency, upstream calls by product, action and status with latency and answer size,
+ * retries, governor waits, breaker state and loader cache hits. One registry per server, so
+ * tests and several servers in one process never share counters.
  */
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
